@@ -1,0 +1,41 @@
+"""The catalog table: lookups, limits and deprecation warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import pytest
+
+from workersai import catalog
+
+
+def test_known_limits() -> None:
+    assert catalog.require("@cf/baai/bge-base-en-v1.5").batch_limit == 100
+    assert catalog.require("@cf/qwen/qwen3-embedding-0.6b").batch_limit == 32
+    assert catalog.require("@cf/baai/bge-small-en-v1.5").dimensions == 384
+    assert catalog.require("@cf/meta/llama-3.3-70b-instruct-fp8-fast").context_window == 24000
+    assert catalog.require("@cf/openai/gpt-oss-120b").family == "gpt-oss"
+
+
+def test_unknown_id() -> None:
+    assert catalog.lookup("@cf/nobody/nothing") is None
+    with pytest.raises(KeyError, match="nothing"):
+        catalog.require("@cf/nobody/nothing")
+
+
+def test_ids_unique_and_tasks() -> None:
+    ids = [m.id for m in catalog.MODELS]
+    assert len(ids) == len(set(ids))
+    assert all(m.task == "text-embeddings" for m in catalog.models_for_task("text-embeddings"))
+
+
+def test_deprecated_warns_once() -> None:
+    catalog._warned.clear()
+    model = "@cf/meta/llama-3.1-8b-instruct"
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        assert catalog.warn_if_deprecated(model, today=dt.date(2026, 11, 29)) is True
+        assert catalog.warn_if_deprecated(model, today=dt.date(2026, 11, 29)) is True
+    assert len([w for w in rec if issubclass(w.category, catalog.DeprecatedModelWarning)]) == 1
+    assert catalog.warn_if_deprecated("@cf/openai/gpt-oss-120b") is False

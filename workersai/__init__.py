@@ -1,0 +1,19 @@
+"""Cloudflare Workers AI core: configuration, transport, wire converters, catalog.
+
+Imports no framework. See ``docs/core-api.md`` for the API the front ends use.
+"""
+
+from __future__ import annotations
+
+from . import catalog, errors, types
+from .config import Config, GatewayOptions, RequestOptions, Timeouts
+
+__all__ = [
+    "catalog",
+    "errors",
+    "types",
+    "Config",
+    "GatewayOptions",
+    "RequestOptions",
+    "Timeouts",
+]

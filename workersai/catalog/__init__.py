@@ -1,0 +1,83 @@
+"""What each Workers AI model id can do: one table feeding every layer.
+
+The table (``_models.MODELS``) feeds LangChain profiles, LlamaIndex ``LLMMetadata``,
+embedding batch limits, request building and the emulator. Unknown ids still work:
+:func:`lookup` returns ``None`` and the wire layer detects the family from the reply.
+Deprecated models warn once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import warnings
+
+from ._models import MODELS, Family, JsonMode, ModelInfo, Reasoning, Task
+
+__all__ = [
+    "MODELS",
+    "Family",
+    "JsonMode",
+    "ModelInfo",
+    "Reasoning",
+    "Task",
+    "DeprecatedModelWarning",
+    "lookup",
+    "require",
+    "models_for_task",
+    "warn_if_deprecated",
+    "NEURON_PRICE_USD",
+    "FREE_DAILY_NEURONS",
+]
+
+NEURON_PRICE_USD = 0.011 / 1000
+"""US dollars per neuron ($0.011 per 1,000 neurons)."""
+FREE_DAILY_NEURONS = 10_000
+"""Free allocation per day, reset at 00:00 UTC."""
+
+_BY_ID: dict[str, ModelInfo] = {m.id: m for m in MODELS}
+_warned: set[str] = set()
+
+
+class DeprecatedModelWarning(DeprecationWarning):
+    """A model id that Cloudflare has deprecated (or will soon)."""
+
+
+def lookup(model_id: str) -> ModelInfo | None:
+    """The catalog entry for ``model_id``, or ``None`` for an id we do not know."""
+    return _BY_ID.get(model_id)
+
+
+def require(model_id: str) -> ModelInfo:
+    """Like :func:`lookup` but raises ``KeyError`` naming the id."""
+    info = _BY_ID.get(model_id)
+    if info is None:
+        raise KeyError(f"unknown Workers AI model id {model_id!r}")
+    return info
+
+
+def models_for_task(task: Task) -> list[ModelInfo]:
+    """Every known model of one task, in table order."""
+    return [m for m in MODELS if m.task == task]
+
+
+def warn_if_deprecated(model_id: str, today: _dt.date | None = None) -> bool:
+    """Warn once per process when ``model_id`` is deprecated (or will be within 30 days).
+
+    Returns whether the model is past its deprecation date.
+    """
+    info = _BY_ID.get(model_id)
+    if info is None or info.deprecation_date is None:
+        return False
+    date = _dt.date.fromisoformat(info.deprecation_date)
+    today = today or _dt.datetime.now(_dt.UTC).date()
+    past = date <= today
+    if (past or (date - today).days <= 30) and model_id not in _warned:
+        _warned.add(model_id)
+        when = "was deprecated on" if past else "will be deprecated on"
+        warnings.warn(
+            f"Workers AI model {model_id} {when} {info.deprecation_date}; "
+            "pick a current model from workersai.catalog.models_for_task('text-generation').",
+            DeprecatedModelWarning,
+            stacklevel=3,
+        )
+    return past

@@ -1,0 +1,253 @@
+"""The errors this package raises, as one tree.
+
+::
+
+    WorkersAIError
+     ├── ConfigurationError            missing/malformed account id or token (no request made)
+     ├── InvalidInputError             bad input caught before any request (also a ValueError)
+     ├── TransportError                no HTTP answer
+     │    ├── ConnectError             could not connect (retryable)
+     │    └── TimeoutError             connect/read/stream-idle timeout (retryable)
+     ├── StreamError                  a stream that did not finish properly
+     │    └── TruncatedStreamError     closed without [DONE] or a finish reason
+     ├── ResponseFormatError           a body we could not read (malformed JSON, wrong shape)
+     ├── APIError                      the API answered with an error (status, code, message)
+     │    ├── BadRequestError          400 (5006 bad input, ...)
+     │    │    ├── ContextLengthError  the input is longer than the model's context
+     │    │    └── ModelNotFoundError  5007 / 3042: no such model
+     │    ├── AuthenticationError      401 / 10000
+     │    ├── PermissionDeniedError    403 (5016 terms, 5018, paid-only models)
+     │    ├── NotFoundError            404 / 7000 / 7003 routing
+     │    ├── LoRANotSupportedError    405 / 5005
+     │    ├── RequestTimeoutError      408 / 3007 (retryable)
+     │    ├── ConflictError            409 (retryable)
+     │    ├── RequestTooLargeError     413 / 3006
+     │    ├── RateLimitError           429 / 3040 capacity, 3021 RPM (retryable)
+     │    │    └── QuotaExceededError  3036 / 4006 daily free allocation (not retryable)
+     │    ├── DeprecatedModelError     5028
+     │    └── ServerError              5xx / 3050 (retryable)
+     └── BatchError                    some items of a batch failed; finished work is kept
+
+Every ``APIError`` carries ``status_code``, ``code`` and ``codes``, ``message`` and
+``messages``, ``request_id`` (``cf-ai-req-id`` or ``cf-ray``), ``retry_after`` (seconds)
+and ``is_retryable``. No message ever contains the API token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "WorkersAIError",
+    "ConfigurationError",
+    "InvalidInputError",
+    "TransportError",
+    "ConnectError",
+    "TimeoutError",
+    "StreamError",
+    "TruncatedStreamError",
+    "ResponseFormatError",
+    "APIError",
+    "BadRequestError",
+    "ContextLengthError",
+    "ModelNotFoundError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "LoRANotSupportedError",
+    "RequestTimeoutError",
+    "ConflictError",
+    "RequestTooLargeError",
+    "RateLimitError",
+    "QuotaExceededError",
+    "DeprecatedModelError",
+    "ServerError",
+    "BatchError",
+]
+
+
+class WorkersAIError(Exception):
+    """Base of every error this package raises."""
+
+    is_retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(WorkersAIError, ValueError):
+    """Configuration is missing or malformed; raised before any request."""
+
+
+class InvalidInputError(WorkersAIError, ValueError):
+    """The caller's input cannot be sent; raised before any request."""
+
+
+class TransportError(WorkersAIError):
+    """No HTTP answer was received."""
+
+    is_retryable = True
+
+
+class ConnectError(TransportError):
+    """Could not connect to the API."""
+
+
+class TimeoutError(TransportError):
+    """A connect, read or stream-idle timeout expired."""
+
+
+class StreamError(WorkersAIError):
+    """A stream failed after it started. Never retried: events reached the caller."""
+
+
+class TruncatedStreamError(StreamError):
+    """The stream closed without ``[DONE]`` or a finish reason: the text is incomplete."""
+
+    def __init__(self, message: str, *, partial_text: str = "") -> None:
+        super().__init__(message)
+        self.partial_text = partial_text
+
+
+class ResponseFormatError(WorkersAIError):
+    """The API answered with a body this package could not read."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body[:500]
+
+
+class APIError(WorkersAIError):
+    """The API answered with an error envelope or an error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: int | None = None,
+        codes: list[int] | None = None,
+        messages: list[str] | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        is_retryable: bool | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.codes = codes if codes is not None else ([code] if code is not None else [])
+        self.messages = messages if messages is not None else [message]
+        self.request_id = request_id
+        self.retry_after = retry_after
+        if is_retryable is not None:
+            self.is_retryable = is_retryable
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        details = []
+        if self.status_code is not None:
+            details.append(f"status {self.status_code}")
+        if self.code is not None:
+            details.append(f"code {self.code}")
+        if self.request_id:
+            details.append(f"request id {self.request_id}")
+        if details:
+            parts.append(f"({', '.join(details)})")
+        return " ".join(parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
+
+def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
+    err = cls.__new__(cls)
+    WorkersAIError.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
+class BadRequestError(APIError):
+    """HTTP 400: the API rejected the input (code 5006 for schema validation)."""
+
+
+class ContextLengthError(BadRequestError):
+    """The input does not fit the model's context window."""
+
+
+class ModelNotFoundError(BadRequestError):
+    """No such model (code 5007 or 3042)."""
+
+
+class AuthenticationError(APIError):
+    """HTTP 401 or code 10000: the token is missing, wrong or lacks permission."""
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403: the account may not use this model (terms, paid plan, private model)."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404 or routing codes 7000/7003 (often a wrong account id)."""
+
+
+class LoRANotSupportedError(APIError):
+    """Code 5005: the model does not take a LoRA adapter."""
+
+
+class RequestTimeoutError(APIError):
+    """HTTP 408 or code 3007: the API timed out the request."""
+
+    is_retryable = True
+
+
+class ConflictError(APIError):
+    """HTTP 409."""
+
+    is_retryable = True
+
+
+class RequestTooLargeError(APIError):
+    """HTTP 413 or code 3006."""
+
+
+class RateLimitError(APIError):
+    """HTTP 429: capacity (3040) or per-minute limit (3021). Retried with backoff."""
+
+    is_retryable = True
+
+
+class QuotaExceededError(RateLimitError):
+    """Codes 3036/4006: the daily free allocation is used up. Not retried."""
+
+    is_retryable = False
+
+
+class DeprecatedModelError(APIError):
+    """Code 5028: the model was deprecated and no longer answers."""
+
+
+class ServerError(APIError):
+    """HTTP 5xx or code 3050."""
+
+    is_retryable = True
+
+
+class BatchError(WorkersAIError):
+    """Some items of a batch failed after retries. Finished work is kept.
+
+    ``results`` holds one entry per input, in input order: the finished value, or
+    ``None`` where the item failed. ``failed`` maps each failed input index to its error.
+    """
+
+    def __init__(
+        self, message: str, *, results: list[Any], failed: dict[int, WorkersAIError]
+    ) -> None:
+        super().__init__(message)
+        self.results = results
+        self.failed = failed
+
+    @property
+    def failed_indices(self) -> list[int]:
+        return sorted(self.failed)
