@@ -1,0 +1,242 @@
+"""Cloudflare envelopes and HTTP statuses -> the typed errors of ``workersai.errors``.
+
+Pure functions: they take the status, the response headers and the body, never a
+response object, so they are tested without a network. The envelope is parsed here and
+nowhere else. ``secret`` (the API token) is scrubbed from every text we keep.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from . import _json
+from ._retry import is_retryable, parse_retry_after
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ContextLengthError,
+    DeprecatedModelError,
+    LoRANotSupportedError,
+    ModelNotFoundError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    RequestTimeoutError,
+    RequestTooLargeError,
+    ResponseFormatError,
+    ServerError,
+)
+
+__all__ = [
+    "clean_message",
+    "envelope_error",
+    "error_class",
+    "error_from_payload",
+    "error_from_response",
+    "format_error",
+    "is_context_length",
+    "redact",
+    "request_id",
+]
+
+_BY_CODE: dict[int, type[APIError]] = {
+    5007: ModelNotFoundError,
+    3042: ModelNotFoundError,
+    10000: AuthenticationError,
+    3036: QuotaExceededError,
+    4006: QuotaExceededError,
+    3040: RateLimitError,
+    3021: RateLimitError,
+    3007: RequestTimeoutError,
+    3008: RequestTimeoutError,
+    3006: RequestTooLargeError,
+    5005: LoRANotSupportedError,
+    5028: DeprecatedModelError,
+    3050: ServerError,
+    7000: NotFoundError,
+    7003: NotFoundError,
+    5016: PermissionDeniedError,
+    5018: PermissionDeniedError,
+    3041: PermissionDeniedError,
+    3023: PermissionDeniedError,
+    5006: BadRequestError,
+    5004: BadRequestError,
+    3003: BadRequestError,
+    3039: BadRequestError,
+    5019: APIError,  # deprecated SDK version (HTTP 405, but not a LoRA problem)
+}
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: LoRANotSupportedError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    413: RequestTooLargeError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+_AIERROR_PREFIX = re.compile(r"^(?:\s*AiError:\s*)+")
+_CONTEXT_RE = re.compile(
+    r"context[ _-]length|maximum context|context window|token count exceeds"
+    r"|too many (?:input )?tokens",
+    re.IGNORECASE,
+)
+_SNIPPET = 200
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of ``secret`` replaced by ``***``."""
+    if secret and secret in text:
+        return text.replace(secret, "***")
+    return text
+
+
+def clean_message(message: str) -> str:
+    """Drop the (sometimes doubled) ``AiError: `` prefix; keep the rest of the text."""
+    return _AIERROR_PREFIX.sub("", message).strip() or message.strip()
+
+
+def is_context_length(message: str) -> bool:
+    """Whether an error text says the input is too long for the model's context."""
+    return _CONTEXT_RE.search(message) is not None
+
+
+def request_id(headers: Mapping[str, str]) -> str | None:
+    """``cf-ai-req-id``, else ``cf-ray``."""
+    return headers.get("cf-ai-req-id") or headers.get("cf-ray") or None
+
+
+def error_class(status: int | None, codes: list[int], message: str) -> type[APIError]:
+    """The most specific class for this status, these codes and this message."""
+    cls: type[APIError] | None = None
+    for code in codes:
+        cls = _BY_CODE.get(code)
+        if cls is not None:
+            break
+    if cls is None and status is not None:
+        cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else None)
+    cls = cls or APIError
+    plain = cls is APIError and (status is None or status < 500)
+    if (plain or cls in (BadRequestError, RequestTooLargeError)) and is_context_length(message):
+        return ContextLengthError
+    return cls
+
+
+def _entries(payload: Mapping[str, Any]) -> tuple[list[int], list[str]]:
+    """Codes and messages of ``errors: [...]`` or an OpenAI-style ``error: {...}``."""
+    raw = payload.get("errors")
+    if not isinstance(raw, list):
+        single = payload.get("error")
+        raw = [single] if single else []
+    codes: list[int] = []
+    messages: list[str] = []
+    for item in raw:
+        if isinstance(item, Mapping):
+            code = item.get("code")
+            if isinstance(code, int) and not isinstance(code, bool):
+                codes.append(code)
+            elif isinstance(code, str) and code.isdigit():
+                codes.append(int(code))
+            text = item.get("message")
+            if text is not None:
+                messages.append(clean_message(str(text)))
+        elif item is not None:
+            messages.append(clean_message(str(item)))
+    return codes, messages
+
+
+def envelope_error(payload: Any) -> bool:
+    """Whether a decoded JSON body is an error envelope (also on HTTP 200)."""
+    if not isinstance(payload, dict):
+        return False
+    if payload.get("success") is False:
+        return True
+    return bool(payload.get("errors")) and "result" not in payload
+
+
+def error_from_payload(
+    payload: Mapping[str, Any],
+    status: int | None,
+    headers: Mapping[str, str],
+    *,
+    secret: str | None = None,
+) -> APIError:
+    """The typed error for a decoded error envelope."""
+    codes, messages = _entries(payload)
+    messages = [redact(m, secret) for m in messages]
+    if not messages:
+        messages = [_status_text(status)]
+    return _build(status, codes, messages, headers)
+
+
+def error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    secret: str | None = None,
+) -> APIError:
+    """The typed error for a non-2xx answer, whatever its body (JSON, HTML, empty)."""
+    payload: Any = None
+    if body:
+        try:
+            payload = _json.loads(body)
+        except ValueError:
+            payload = None
+    if isinstance(payload, dict) and (payload.get("errors") or payload.get("error")):
+        return error_from_payload(payload, status, headers, secret=secret)
+    text = _status_text(status)
+    if 300 <= status < 400:
+        text = f"{text}: redirect to {headers.get('location', '?')!s} not followed"
+    snippet = _snippet(body, secret)
+    if snippet:
+        text = f"{text}: {snippet}"
+    return _build(status, [], [text], headers)
+
+
+def _build(
+    status: int | None, codes: list[int], messages: list[str], headers: Mapping[str, str]
+) -> APIError:
+    message = "; ".join(messages)
+    cls = error_class(status, codes, message)
+    return cls(
+        message,
+        status_code=status,
+        code=codes[0] if codes else None,
+        codes=codes,
+        messages=messages,
+        request_id=request_id(headers),
+        retry_after=parse_retry_after(headers),
+        is_retryable=is_retryable(status, codes) and cls is not QuotaExceededError,
+    )
+
+
+def _status_text(status: int | None) -> str:
+    return "Workers AI error" if status is None else f"Workers AI answered HTTP {status}"
+
+
+def _head(body: bytes, size: int, secret: str | None) -> str:
+    """The first ``size`` characters of ``body``, redacted before being cut."""
+    extra = len(secret) if secret else 0
+    return redact(body[: size + extra].decode("utf-8", "replace"), secret)[:size]
+
+
+def _snippet(body: bytes, secret: str | None) -> str:
+    text = re.sub(r"<[^>]*>", " ", _head(body, _SNIPPET * 4, secret))  # HTML: keep the words
+    return " ".join(text.split())[:_SNIPPET]
+
+
+def format_error(
+    message: str, status: int | None, body: bytes, secret: str | None
+) -> ResponseFormatError:
+    """A :class:`ResponseFormatError` quoting (a redacted piece of) the body."""
+    return ResponseFormatError(message, status_code=status, body=_head(body, 500, secret))

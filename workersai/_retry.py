@@ -1,0 +1,129 @@
+"""Pure retry policy: which failures are retried, and how long to wait before the next try.
+
+No I/O and no clock of its own: callers pass the time and a random number, so every rule
+is table-tested. The transport (``_http``) only sleeps for what :func:`next_delay` says.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import time
+from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "JITTER",
+    "MAX_RETRY_AFTER",
+    "NEVER_RETRY_CODES",
+    "RETRY_CODES",
+    "RETRY_STATUSES",
+    "backoff_delay",
+    "is_retryable",
+    "next_delay",
+    "parse_retry_after",
+]
+
+BACKOFF_BASE = 0.5
+"""Seconds before the first retry when the server names no delay."""
+BACKOFF_CAP = 8.0
+"""Longest computed backoff, in seconds."""
+JITTER = 0.25
+"""Up to this fraction of each computed backoff is taken off at random."""
+MAX_RETRY_AFTER = 60.0
+"""Longest server-requested delay we honour, in seconds."""
+
+RETRY_STATUSES = frozenset({408, 409, 429})
+RETRY_CODES = frozenset({3040, 3021, 3050, 3007})
+"""Capacity, per-minute rate limit, upstream retries exhausted, request timeout."""
+NEVER_RETRY_CODES = frozenset({3036, 4006, 10000, 5006, 5007})
+"""Daily allocation used up, authentication, bad input, no such model."""
+
+
+def is_retryable(status: int | None, codes: Iterable[int] = ()) -> bool:
+    """Whether an API error answer is worth another try.
+
+    Codes decide first (a 429 for the daily allocation is final, a 400 carrying a
+    capacity code is not); then the status: 408, 409, 429 and 5xx are retried.
+    """
+    code_set = set(codes)
+    if code_set & NEVER_RETRY_CODES:
+        return False
+    if code_set & RETRY_CODES:
+        return True
+    if status is None:
+        return False
+    return status in RETRY_STATUSES or status >= 500
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait, from ``retry-after-ms`` then ``Retry-After``.
+
+    ``Retry-After`` may be seconds or an HTTP date (relative to ``now``, epoch seconds).
+    Unreadable, negative, infinite or NaN values give ``None``; values above
+    :data:`MAX_RETRY_AFTER` are capped to it.
+    """
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms is not None:
+        seconds = _number(raw_ms)
+        if seconds is not None:
+            return _cap(seconds / 1000.0)
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    seconds = _number(raw)
+    if seconds is None:
+        seconds = _http_date_delay(raw, time.time() if now is None else now)
+    return None if seconds is None else _cap(seconds)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        return None
+    return value
+
+
+def _http_date_delay(text: str, now: float) -> float | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:  # pragma: no cover - older Pythons returned None
+        return None
+    return max(0.0, parsed.timestamp() - now)
+
+
+def _cap(seconds: float) -> float:
+    return min(seconds, MAX_RETRY_AFTER)
+
+
+def backoff_delay(attempt: int, rand: float) -> float:
+    """Exponential backoff with jitter for retry number ``attempt`` (0 = first retry).
+
+    ``rand`` in [0, 1) takes up to :data:`JITTER` of the delay off.
+    """
+    base = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** min(attempt, 32))
+    return base * (1.0 - JITTER * rand)
+
+
+def next_delay(
+    retryable: bool,
+    attempt: int,
+    max_retries: int,
+    retry_after: float | None,
+    rand: float,
+) -> float | None:
+    """Seconds to sleep before retry ``attempt + 1``, or ``None`` to give up.
+
+    ``attempt`` counts the retries already made; a server-named delay wins over backoff.
+    """
+    if not retryable or attempt >= max_retries:
+        return None
+    if retry_after is not None:
+        return _cap(retry_after)
+    return backoff_delay(attempt, rand)
