@@ -1,0 +1,98 @@
+"""The seam between the clients and whatever carries a call: "send this input to this model".
+
+``Client``/``AsyncClient`` speak only to a backend. The default backends are the HTTP
+shells in ``_http`` (REST API, AI Gateway, emulator). A Python Worker ``env.AI`` binding
+backend can be added later by implementing the same two methods; it would support the
+``"run"`` route only (the binding has no OpenAI-compatible paths).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeAlias
+
+from .config import RequestOptions
+from .types import ResponseMeta
+
+__all__ = ["AsyncBackend", "Route", "StreamInfo", "SyncBackend", "Target", "rest_path"]
+
+Route: TypeAlias = Literal["run", "openai-chat", "openai-embeddings"]
+
+
+@dataclass(slots=True, frozen=True)
+class Target:
+    """Which model, and which of its doors: native run or an OpenAI-compatible path."""
+
+    model: str
+    route: Route = "run"
+
+    @property
+    def enveloped(self) -> bool:
+        """Native answers wrap the output in ``{"result", "success", ...}``."""
+        return self.route == "run"
+
+
+@dataclass(slots=True)
+class StreamInfo:
+    """Filled by a backend while it streams: response meta, and whether ``[DONE]`` came."""
+
+    meta: ResponseMeta = field(default_factory=ResponseMeta)
+    done: bool = False
+
+
+def rest_path(target: Target) -> str:
+    """The REST path below ``{base_url}/accounts/{account_id}`` (model id unescaped)."""
+    if target.route == "run":
+        return f"/ai/run/{target.model}"
+    if target.route == "openai-chat":
+        return "/ai/v1/chat/completions"
+    return "/ai/v1/embeddings"
+
+
+class SyncBackend(Protocol):
+    """Blocking backend."""
+
+    def send(
+        self, target: Target, body: dict[str, Any], options: RequestOptions | None
+    ) -> tuple[Any, ResponseMeta]:
+        """One JSON call: the model output (envelope removed) and the response meta."""
+        ...
+
+    def stream(
+        self,
+        target: Target,
+        body: dict[str, Any],
+        options: RequestOptions | None,
+        info: StreamInfo,
+    ) -> Iterator[Any]:
+        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end."""
+        ...
+
+    def close(self) -> None:
+        """Release what the backend owns."""
+        ...
+
+
+class AsyncBackend(Protocol):
+    """Asynchronous backend; same contract as :class:`SyncBackend`."""
+
+    async def send(
+        self, target: Target, body: dict[str, Any], options: RequestOptions | None
+    ) -> tuple[Any, ResponseMeta]:
+        """One JSON call: the model output (envelope removed) and the response meta."""
+        ...
+
+    def stream(
+        self,
+        target: Target,
+        body: dict[str, Any],
+        options: RequestOptions | None,
+        info: StreamInfo,
+    ) -> AsyncIterator[Any]:
+        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release what the backend owns."""
+        ...
