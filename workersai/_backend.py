@@ -8,14 +8,24 @@ backend can be added later by implementing the same two methods; it would suppor
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeAlias
 
 from .config import RequestOptions
 from .types import ResponseMeta
 
-__all__ = ["AsyncBackend", "Route", "StreamInfo", "SyncBackend", "Target", "rest_path"]
+__all__ = [
+    "AsyncBackend",
+    "Binary",
+    "Body",
+    "RawBody",
+    "Route",
+    "StreamInfo",
+    "SyncBackend",
+    "Target",
+    "rest_path",
+]
 
 Route: TypeAlias = Literal["run", "openai-chat", "openai-embeddings"]
 
@@ -31,6 +41,27 @@ class Target:
     def enveloped(self) -> bool:
         """Native answers wrap the output in ``{"result", "success", ...}``."""
         return self.route == "run"
+
+
+@dataclass(slots=True, frozen=True)
+class RawBody:
+    """A non-JSON request body (raw audio, an image), with optional query parameters."""
+
+    data: bytes
+    content_type: str
+    query: Mapping[str, str] | None = None
+
+
+Body: TypeAlias = dict[str, Any] | RawBody
+"""A JSON input object, or a raw body."""
+
+
+@dataclass(slots=True, frozen=True)
+class Binary:
+    """A model output that is not JSON (image, audio), exactly as received."""
+
+    content: bytes
+    content_type: str
 
 
 @dataclass(slots=True)
@@ -54,9 +85,9 @@ class SyncBackend(Protocol):
     """Blocking backend."""
 
     def send(
-        self, target: Target, body: dict[str, Any], options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
-        """One JSON call: the model output (envelope removed) and the response meta."""
+        """One call: the model output (envelope removed, or :class:`Binary`) and meta."""
         ...
 
     def stream(
@@ -78,9 +109,9 @@ class AsyncBackend(Protocol):
     """Asynchronous backend; same contract as :class:`SyncBackend`."""
 
     async def send(
-        self, target: Target, body: dict[str, Any], options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
-        """One JSON call: the model output (envelope removed) and the response meta."""
+        """One call: the model output (envelope removed, or :class:`Binary`) and meta."""
         ...
 
     def stream(

@@ -14,6 +14,7 @@ import logging
 import random
 import threading
 import time
+import urllib.parse
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 import httpx
 
 from . import _json, errors
-from ._backend import StreamInfo, Target, rest_path
+from ._backend import Binary, Body, RawBody, StreamInfo, Target, rest_path
 from ._errors_map import (
     envelope_error,
     error_from_payload,
@@ -236,11 +237,12 @@ class _Shell:
         )
 
     def prepare(
-        self, target: Target, body: dict[str, Any], options: RequestOptions | None, stream: bool
+        self, target: Target, body: Body, options: RequestOptions | None, stream: bool
     ) -> _Call:
         """Resolve URL, headers, body bytes, timeouts and retries for one call."""
         prefix = self._base()
         path = rest_path(target)
+        url = prefix + path
         timeouts, headers, retries = self._timeouts, self._headers, self.config.max_retries
         timeout = self._stream_timeout if stream else self._timeout
         if options is not None:
@@ -252,9 +254,15 @@ class _Shell:
             if options.timeout is not None:
                 timeouts = Timeouts.from_value(options.timeout)
                 timeout = _httpx_timeout(timeouts, stream=stream)
+        if isinstance(body, RawBody):
+            content = body.data
+            headers = {**headers, "content-type": body.content_type}
+            if body.query:
+                url = f"{url}?{urllib.parse.urlencode(body.query)}"
+        else:
+            content = _json.dumps(body)
         return _Call(
-            path, prefix + path, _json.dumps(body), headers, timeout,
-            timeouts.stream_idle, retries, target.enveloped,
+            path, url, content, headers, timeout, timeouts.stream_idle, retries, target.enveloped
         )
 
     def retry_delay(
@@ -286,7 +294,7 @@ class _Shell:
         meta = response_meta(status, headers, attempt + 1)
         ctype = headers.get("content-type", "")
         if ctype and "json" not in ctype and not ctype.startswith("text/"):
-            return content, meta  # binary model output (image, audio)
+            return Binary(content, ctype), meta  # binary model output (image, audio)
         try:
             payload = _json.loads(content)
         except ValueError:
@@ -353,7 +361,7 @@ class SyncHTTP(_Shell):
         return client
 
     def send(
-        self, target: Target, body: dict[str, Any], options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
         call = self.prepare(target, body, options, stream=False)
         attempt = 0
@@ -372,7 +380,7 @@ class SyncHTTP(_Shell):
     def stream(
         self,
         target: Target,
-        body: dict[str, Any],
+        body: Body,
         options: RequestOptions | None,
         info: StreamInfo,
     ) -> Iterator[Any]:
@@ -434,7 +442,7 @@ class AsyncHTTP(_Shell):
         return client
 
     async def send(
-        self, target: Target, body: dict[str, Any], options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
         call = self.prepare(target, body, options, stream=False)
         attempt = 0
@@ -453,7 +461,7 @@ class AsyncHTTP(_Shell):
     async def stream(
         self,
         target: Target,
-        body: dict[str, Any],
+        body: Body,
         options: RequestOptions | None,
         info: StreamInfo,
     ) -> AsyncIterator[Any]:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from workersai import errors
-from workersai._backend import Target
+from workersai._backend import Binary, RawBody, Target
 from workersai.config import GatewayOptions, RequestOptions, Timeouts
 from workersai.errors import ConfigurationError
 
@@ -113,7 +113,19 @@ def test_unreadable_200_is_a_response_format_error(kind: str, reply: Any, text: 
 def test_binary_output_is_returned_as_bytes(kind: str) -> None:
     server = Server(raw_reply(200, b"\x89PNG...", "image/png"))
     result, _ = Twin(kind, server).send()
-    assert result == b"\x89PNG..."
+    assert result == Binary(b"\x89PNG...", "image/png")
+
+
+@TWINS
+def test_raw_body_with_content_type_and_query(kind: str) -> None:
+    server = Server(ok({"text": "hi"}))
+    body = RawBody(b"RIFF....WAVE", "audio/wav", {"detect_language": "true", "a b": "c&d"})
+    result, _ = Twin(kind, server).send(body=body)
+    assert result == {"text": "hi"}
+    req = server.requests[0]
+    assert req.content == b"RIFF....WAVE" and req.headers["content-type"] == "audio/wav"
+    assert req.url.params["detect_language"] == "true" and req.url.params["a b"] == "c&d"
+    assert str(req.url).startswith(RUN_URL + "?")
 
 
 @TWINS

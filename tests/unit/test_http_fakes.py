@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from workersai._backend import Body as RequestBody
 from workersai._backend import StreamInfo, Target
 from workersai._http import AsyncHTTP, SyncHTTP
 from workersai.config import Config, RequestOptions
@@ -169,7 +170,7 @@ class Twin:
             self.http.sleep = record
         self.http.random = lambda: 0.0
 
-    def send(self, target: Target | None = None, body: dict[str, Any] | None = None,
+    def send(self, target: Target | None = None, body: RequestBody | None = None,
              options: RequestOptions | None = None) -> tuple[Any, Any]:
         target = target or Target(MODEL)
         body = body if body is not None else {"prompt": "hi"}
