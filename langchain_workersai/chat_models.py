@@ -1,0 +1,324 @@
+"""``ChatWorkersAI``: Cloudflare Workers AI chat models for LangChain."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Any, Literal
+
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForLLMRun,
+    CallbackManagerForLLMRun,
+)
+from langchain_core.language_models import (
+    BaseChatModel,
+    LangSmithParams,
+    LanguageModelInput,
+    ModelProfile,
+)
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from pydantic import ConfigDict, Field
+
+from workersai import catalog
+from workersai.types import Endpoint
+
+from ._common import ClientFields
+from ._errors import reraise
+from ._messages import to_neutral_messages
+from ._output import PROVIDER, delta_to_chunk, reply_to_chunk, reply_to_result
+from ._params import SAMPLING_FIELDS, ChatCall, resolve_call
+from ._structured import structured_output
+from ._tools import check_tool_choice, format_tool
+
+__all__ = ["ChatWorkersAI", "DEFAULT_CHAT_MODEL"]
+
+DEFAULT_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+
+
+class ChatWorkersAI(ClientFields, BaseChatModel):
+    """Cloudflare Workers AI chat models (tools, streaming, structured output).
+
+    Credentials come from the arguments or from ``CLOUDFLARE_ACCOUNT_ID`` and
+    ``CLOUDFLARE_API_TOKEN``. Every sampling field can also be passed per call, ``model``
+    included; extra request body fields go in ``model_kwargs``.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_workersai import ChatWorkersAI
+
+            llm = ChatWorkersAI(model="@cf/meta/llama-3.3-70b-instruct-fp8-fast")
+            llm.invoke("Name three French cheeses.").content
+            for chunk in llm.stream("Write a haiku about rain."):
+                print(chunk.content, end="")
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(default=DEFAULT_CHAT_MODEL, alias="model_name")
+    """Workers AI model id, e.g. ``@cf/meta/llama-3.3-70b-instruct-fp8-fast``."""
+    temperature: float | None = None
+    """Sampling temperature (0 is sent as 0); ``None`` keeps the model's default."""
+    max_tokens: int | None = None
+    """Maximum tokens to generate."""
+    top_p: float | None = None
+    top_k: int | None = None
+    seed: int | None = None
+    repetition_penalty: float | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    stop: list[str] | None = None
+    """Stop sequences."""
+    lora: str | None = None
+    """A LoRA adapter name or id (models that accept one)."""
+    reasoning_effort: str | None = None
+    """``low``/``medium``/``high`` on models with adjustable reasoning."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra top-level request body fields, sent as given."""
+    streaming: bool = False
+    """Whether ``invoke`` streams under the hood."""
+    stream_usage: bool = True
+    """Whether streams report token usage (on their final chunk)."""
+    endpoint: Endpoint = "native"
+    """``"native"`` (``/ai/run/{model}``) or ``"openai"`` (``/ai/v1/chat/completions``)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "workersai-chat"
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["langchain_workersai", "chat_models"]
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_token": "CLOUDFLARE_API_TOKEN"}
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        params = {name: getattr(self, name) for name in SAMPLING_FIELDS}
+        return {
+            "model": self.model,
+            "endpoint": self.endpoint,
+            "stop": self.stop,
+            **{k: v for k, v in params.items() if v is not None},
+            **self.model_kwargs,
+        }
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=PROVIDER,
+            ls_model_name=str(kwargs.get("model", self.model)),
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        ls_stop = stop or kwargs.get("stop") or self.stop
+        if ls_stop:
+            params["ls_stop"] = list(ls_stop)
+        return params
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        return profile_for(self.model)
+
+    # --- requests ---------------------------------------------------------------------
+
+    def _call(self, stop: list[str] | None, kwargs: dict[str, Any]) -> ChatCall:
+        defaults: dict[str, Any] = {name: getattr(self, name) for name in SAMPLING_FIELDS}
+        defaults.update(
+            model=self.model,
+            endpoint=self.endpoint,
+            stream_usage=self.stream_usage,
+            model_kwargs=self.model_kwargs,
+            stop=self.stop,
+        )
+        return resolve_call(defaults, kwargs, stop)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        call = self._call(stop, kwargs)
+        with reraise():
+            neutral = to_neutral_messages(messages)
+            reply = self._sync_client().chat(
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+            )
+        return reply_to_result(reply, requested_model=call.model)
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        call = self._call(stop, kwargs)
+        with reraise():
+            neutral = to_neutral_messages(messages)
+            reply = await self._async_client().chat(
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+            )
+        return reply_to_result(reply, requested_model=call.model)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        call = self._call(stop, kwargs)
+        with reraise():
+            neutral = to_neutral_messages(messages)
+            client = self._sync_client()
+            if call.params.response_format is not None:  # JSON mode cannot stream
+                reply = client.chat(
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                )
+                chunks: Iterator[ChatGenerationChunk] = iter([_one_chunk(reply, call)])
+            else:
+                deltas = client.stream_chat(
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                )
+                chunks = (_to_chunk(d, call) for d in deltas)
+            for chunk in chunks:
+                if run_manager:
+                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        call = self._call(stop, kwargs)
+        with reraise():
+            neutral = to_neutral_messages(messages)
+            client = self._async_client()
+            if call.params.response_format is not None:  # JSON mode cannot stream
+                reply = await client.chat(
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                )
+                chunk = _one_chunk(reply, call)
+                if run_manager:
+                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
+                return
+            deltas = client.stream_chat(
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+            )
+            async for delta in deltas:
+                chunk = _to_chunk(delta, call)
+                if run_manager:
+                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
+
+    # --- tools and structured output ----------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: dict[str, Any] | str | bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (any LangChain tool form) and how the model must use them.
+
+        Args:
+            tools: BaseTools, pydantic models, TypedDicts, functions or JSON-schema dicts.
+            tool_choice: ``"auto"``, ``"none"``, ``"any"``/``"required"``/``True``, a tool
+                name, or a dict naming a function.
+            parallel_tool_calls: Whether the model may call several tools at once.
+            strict: Ask for schema-exact arguments (passed to the tool schemas).
+            kwargs: Any other per-call argument to bind.
+        """
+        formatted = [format_tool(t, strict=strict) for t in tools]
+        check_tool_choice(tool_choice, formatted)
+        if tool_choice is not None:
+            kwargs["tool_choice"] = tool_choice
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        if strict is not None:
+            kwargs["strict"] = strict
+        return self.bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: Literal["function_calling", "json_schema", "json_mode"] = "function_calling",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """A runnable that answers with ``schema`` instances (or dicts).
+
+        Args:
+            schema: A pydantic class, TypedDict or JSON schema (optional for json_mode).
+            method: ``"function_calling"`` forces the schema as a tool;
+                ``"json_schema"`` uses the model's native JSON mode with the schema;
+                ``"json_mode"`` asks for any JSON object.
+            include_raw: Return ``{"raw", "parsed", "parsing_error"}`` instead of raising.
+            strict: Ask for schema-exact output.
+
+        Raises:
+            OutputParserException: when the model did not comply (never a silent ``None``),
+                unless ``include_raw`` is set.
+        """
+        if kwargs:
+            raise TypeError(f"Unexpected arguments for with_structured_output: {sorted(kwargs)}")
+        return structured_output(
+            self, schema, model=self.model, method=method, include_raw=include_raw, strict=strict
+        )
+
+
+def _to_chunk(delta: Any, call: ChatCall) -> ChatGenerationChunk:
+    return delta_to_chunk(delta, requested_model=call.model, stream_usage=call.stream_usage)
+
+
+def _one_chunk(reply: Any, call: ChatCall) -> ChatGenerationChunk:
+    return reply_to_chunk(reply, requested_model=call.model, stream_usage=call.stream_usage)
+
+
+def profile_for(model: str) -> ModelProfile | None:
+    """A LangChain profile from the catalog (``None`` for an unknown model id)."""
+    info = catalog.lookup(model)
+    if info is None or info.task != "text-generation":
+        return None
+    profile = ModelProfile(
+        text_inputs=True,
+        text_outputs=True,
+        image_inputs=info.vision,
+        image_url_inputs=False,
+        tool_calling=info.function_calling,
+        tool_choice=info.function_calling,
+        tool_call_streaming=info.function_calling,
+        structured_output=info.function_calling or info.json_mode is not None,
+        reasoning_output=info.reasoning is not None,
+        temperature=True,
+    )
+    if info.context_window is not None:
+        profile["max_input_tokens"] = info.context_window
+    if info.reasoning_efforts:
+        profile["reasoning_effort_levels"] = list(info.reasoning_efforts)
+    if info.deprecation_date is not None:
+        profile["status"] = "deprecated"
+    return profile

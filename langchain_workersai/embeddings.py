@@ -1,0 +1,106 @@
+"""``WorkersAIEmbeddings``: Cloudflare Workers AI text embeddings for LangChain."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.embeddings import Embeddings
+from pydantic import ConfigDict, Field
+
+from workersai.types import EmbeddingResult, EmbedParams
+
+from ._common import ClientFields
+from ._errors import WorkersAIResponseFormatError, reraise
+
+__all__ = ["WorkersAIEmbeddings", "DEFAULT_EMBEDDING_MODEL", "BGE_QUERY_INSTRUCTION"]
+
+DEFAULT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5"
+BGE_QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: "
+"""The query prefix the BGE v1.5 model card recommends for retrieval."""
+
+
+class WorkersAIEmbeddings(ClientFields, Embeddings):
+    """Cloudflare Workers AI embeddings, batched and bounded-concurrent, order preserved.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_workersai import WorkersAIEmbeddings
+
+            emb = WorkersAIEmbeddings(model="@cf/baai/bge-base-en-v1.5")
+            vectors = emb.embed_documents(["Paris is in France.", "Berlin is in Germany."])
+            query = emb.embed_query("Where is Paris?")
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(default=DEFAULT_EMBEDDING_MODEL, alias="model_name")
+    """Workers AI embedding model id."""
+    batch_size: int | None = Field(default=None, gt=0)
+    """Texts per request; defaults to the model's limit and is capped by it."""
+    max_concurrency: int | None = Field(default=None, gt=0)
+    """Requests in flight at once (threads in sync, tasks in async)."""
+    query_instruction: str | None = None
+    """Instruction for queries (bge: a prefix such as ``BGE_QUERY_INSTRUCTION``;
+    qwen3-embedding: its ``instruction``)."""
+    document_instruction: str | None = None
+    """Instruction or prefix for documents, where the model takes one."""
+    pooling: Literal["mean", "cls"] | None = None
+    """bge pooling; ``cls`` vectors are not comparable with ``mean`` vectors."""
+    truncate_inputs: bool | None = None
+    """Let the model truncate over-long inputs instead of failing (bge-m3)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra request body fields, sent as given."""
+
+    def _params(self, kind: Literal["query", "document"]) -> EmbedParams:
+        return EmbedParams(
+            kind=kind,
+            pooling=self.pooling,
+            truncate_inputs=self.truncate_inputs,
+            instruction=self.query_instruction if kind == "query" else self.document_instruction,
+            extra=dict(self.model_kwargs),
+        )
+
+    def _embed_kwargs(self) -> dict[str, Any]:
+        return {"batch_size": self.batch_size, "max_concurrency": self.max_concurrency}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed documents; one vector per text, in input order."""
+        if not texts:
+            return []
+        with reraise():
+            result = self._sync_client().embed(
+                self.model, list(texts), self._params("document"), **self._embed_kwargs()
+            )
+        return _vectors(result, len(texts))
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query (with ``query_instruction`` where set)."""
+        with reraise():
+            result = self._sync_client().embed(self.model, [text], self._params("query"))
+        return _vectors(result, 1)[0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Async twin of :meth:`embed_documents` (native async I/O)."""
+        if not texts:
+            return []
+        with reraise():
+            result = await self._async_client().embed(
+                self.model, list(texts), self._params("document"), **self._embed_kwargs()
+            )
+        return _vectors(result, len(texts))
+
+    async def aembed_query(self, text: str) -> list[float]:
+        """Async twin of :meth:`embed_query`."""
+        with reraise():
+            result = await self._async_client().embed(self.model, [text], self._params("query"))
+        return _vectors(result, 1)[0]
+
+
+def _vectors(result: EmbeddingResult, expected: int) -> list[list[float]]:
+    """Plain float lists, after checking one vector came back per input."""
+    if len(result.vectors) != expected:
+        raise WorkersAIResponseFormatError(
+            f"Workers AI returned {len(result.vectors)} embeddings for {expected} inputs"
+        )
+    return [[float(x) for x in vector] for vector in result.vectors]
