@@ -1,0 +1,185 @@
+"""Translation: m2m100 (one text per request) and IndicTrans2 (a list per request).
+
+IndicTrans2 translates English into Indic languages named by FLORES codes
+(``hin_Deva``); the common ISO 639-1 codes (``hi``) are mapped for convenience.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import RequestOptions
+from ..errors import InvalidInputError, ResponseFormatError
+from ._call import TaskReply, TaskRequest, asend_all, send_all
+from ._check import expect_dict, require_text, short
+from ._protocol import SupportsAsyncTasks, SupportsTasks
+from ._types import Translation
+
+__all__ = [
+    "INDIC_LANGUAGES",
+    "TranslationSpec",
+    "TRANSLATION_SPECS",
+    "build_translation_requests",
+    "parse_translation_reply",
+    "translate",
+    "atranslate",
+]
+
+INDIC_LANGUAGES: dict[str, str] = {
+    "as": "asm_Beng", "bn": "ben_Beng", "brx": "brx_Deva", "doi": "doi_Deva",
+    "gom": "gom_Deva", "gu": "guj_Gujr", "hi": "hin_Deva", "kn": "kan_Knda",
+    "ks": "kas_Arab", "mai": "mai_Deva", "ml": "mal_Mlym", "mni": "mni_Beng",
+    "mr": "mar_Deva", "ne": "npi_Deva", "or": "ory_Orya", "pa": "pan_Guru",
+    "sa": "san_Deva", "sat": "sat_Olck", "sd": "snd_Arab", "ta": "tam_Taml",
+    "te": "tel_Telu", "ur": "urd_Arab",
+}
+"""ISO 639 codes -> the FLORES codes IndicTrans2 takes."""
+
+_FLORES = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
+
+
+@dataclass(slots=True, frozen=True)
+class TranslationSpec:
+    """How one translation model takes its texts."""
+
+    batched: bool = False
+    """One request carries a list of texts (otherwise one text per request)."""
+    default_batch: int = 1
+    """Texts per request when ``batched`` (our choice; no documented limit)."""
+    english_source_only: bool = False
+
+
+TRANSLATION_SPECS: dict[str, TranslationSpec] = {
+    "@cf/meta/m2m100-1.2b": TranslationSpec(),
+    "@cf/ai4bharat/indictrans2-en-indic-1B": TranslationSpec(
+        batched=True, default_batch=32, english_source_only=True
+    ),
+}
+"""Known translation models. Other ids are sent the m2m100 way."""
+
+
+def _indic_target(model: str, target: str) -> str:
+    code = INDIC_LANGUAGES.get(target, target)
+    if not _FLORES.match(code):
+        raise InvalidInputError(
+            f"{short(model)}: target language {target!r} is not a FLORES code like "
+            f"'hin_Deva' nor one of {', '.join(sorted(INDIC_LANGUAGES))}"
+        )
+    return code
+
+
+def _single(model: str, text: str, target: str, source: str | None) -> TaskRequest:
+    body: dict[str, Any] = {"text": text, "target_lang": target}
+    if source is not None:
+        body["source_lang"] = source
+    return TaskRequest(model=model, inputs=body)
+
+
+def build_translation_requests(
+    model: str,
+    texts: Sequence[str],
+    target_lang: str,
+    source_lang: str | None = None,
+    *,
+    batch_size: int | None = None,
+) -> list[TaskRequest]:
+    """The requests that translate ``texts`` (in order); none for an empty list."""
+    spec = TRANSLATION_SPECS.get(model, TranslationSpec())
+    target = require_text(model, "target language", target_lang).strip()
+    for i, text in enumerate(texts):
+        require_text(model, f"text #{i}", text)
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise InvalidInputError(f"{short(model)}: batch_size must be a positive integer")
+    if not spec.batched:
+        return [_single(model, t, target, source_lang) for t in texts]
+    if spec.english_source_only and source_lang not in (None, "en", "eng_Latn"):
+        raise InvalidInputError(f"{short(model)} translates from English only")
+    code = _indic_target(model, target)
+    size = batch_size or spec.default_batch
+    return [
+        TaskRequest(model=model, inputs={"text": list(texts[i:i + size]), "target_language": code})
+        for i in range(0, len(texts), size)
+    ]
+
+
+def parse_translation_reply(model: str, reply: TaskReply) -> list[str]:
+    """The translations in one reply (``translated_text`` or ``translations``)."""
+    out = expect_dict(model, reply.result)
+    if isinstance(out.get("translated_text"), str):
+        return [out["translated_text"]]
+    items = out.get("translations")
+    if isinstance(items, list) and all(isinstance(t, str) for t in items):
+        return list(items)
+    raise ResponseFormatError(f"{short(model)}: the reply holds no translation")
+
+
+def _combine(
+    model: str, reqs: list[TaskRequest], parts: list[tuple[list[str], TaskReply]],
+    target: str, source: str | None,
+) -> Translation:
+    texts: list[str] = []
+    for req, (got, _) in zip(reqs, parts, strict=True):
+        sent = (req.inputs or {}).get("text")
+        expected = len(sent) if isinstance(sent, list) else 1
+        if len(got) != expected:
+            raise ResponseFormatError(
+                f"{short(model)}: sent {expected} texts, got {len(got)} translations"
+            )
+        texts.extend(got)
+    metas = [reply.response_meta for _, reply in parts]
+    return Translation(texts=texts, target_lang=target, source_lang=source, model=model,
+                       meta=metas)
+
+
+def _as_list(texts: str | Sequence[str]) -> list[str]:
+    return [texts] if isinstance(texts, str) else list(texts)
+
+
+def _pair(model: str) -> Callable[[TaskReply], tuple[list[str], TaskReply]]:
+    return lambda reply: (parse_translation_reply(model, reply), reply)
+
+
+def translate(
+    client: SupportsTasks,
+    model: str,
+    texts: str | Sequence[str],
+    target_lang: str,
+    source_lang: str | None = None,
+    *,
+    batch_size: int | None = None,
+    options: RequestOptions | None = None,
+) -> Translation:
+    """Translate one text or many (order kept); batches where the model allows.
+
+    Example::
+
+        t = translate(client, "@cf/meta/m2m100-1.2b", "Hello", target_lang="fr")
+        print(t.text)
+    """
+    reqs = build_translation_requests(
+        model, _as_list(texts), target_lang, source_lang, batch_size=batch_size
+    )
+    parts = send_all(client, reqs, _pair(model), options)
+    return _combine(model, reqs, parts, target_lang, source_lang)
+
+
+async def atranslate(
+    client: SupportsAsyncTasks,
+    model: str,
+    texts: str | Sequence[str],
+    target_lang: str,
+    source_lang: str | None = None,
+    *,
+    batch_size: int | None = None,
+    max_concurrency: int = 4,
+    options: RequestOptions | None = None,
+) -> Translation:
+    """Async :func:`translate`; up to ``max_concurrency`` requests in flight."""
+    reqs = build_translation_requests(
+        model, _as_list(texts), target_lang, source_lang, batch_size=batch_size
+    )
+    parts = await asend_all(client, reqs, _pair(model), options, max_concurrency)
+    return _combine(model, reqs, parts, target_lang, source_lang)
