@@ -227,3 +227,26 @@ async def test_serve_coroutine_until_cancelled(stub: StubHandler) -> None:
         await task
     with pytest.raises(OSError):
         await asyncio.open_connection("127.0.0.1", ports[0])
+
+
+async def test_expect_100_continue(stub_server: EmulatorServer) -> None:
+    reader, writer = await connect(stub_server)
+    writer.write(request_bytes("/echo", headers={"Expect": "100-continue",
+                                                 "Content-Length": "4"}))
+    assert await reader.readuntil(b"\r\n\r\n") == b"HTTP/1.1 100 Continue\r\n\r\n"
+    writer.write(b"abcd")
+    response = await read_response(reader)
+    assert json.loads(response.body)["body"] == "abcd"
+    writer.close()
+
+
+async def test_head_on_a_stream_sends_no_body(stub_server: EmulatorServer,
+                                              stub: StubHandler) -> None:
+    reader, writer = await connect(stub_server)
+    writer.write(request_bytes(RUN + "/stream?n=3", method="HEAD"))
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert b"transfer-encoding: chunked" in head
+    writer.write(request_bytes("/echo"))
+    assert (await read_response(reader)).status == 200
+    assert stub.produced == 0
+    writer.close()

@@ -86,8 +86,11 @@ def _keep_alive(version: str, headers: dict[str, str]) -> bool:
     return "close" not in connection
 
 
-async def read_request(reader: asyncio.StreamReader) -> tuple[EmuRequest, bool] | None:
-    """The next request on a connection and whether to keep it alive; None at clean EOF."""
+async def read_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+                       ) -> tuple[EmuRequest, bool] | None:
+    """The next request on a connection and whether to keep it alive; None at clean EOF.
+
+    Answers ``Expect: 100-continue`` (curl sends it for bodies over 1 KiB)."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
@@ -97,6 +100,8 @@ async def read_request(reader: asyncio.StreamReader) -> tuple[EmuRequest, bool] 
     except asyncio.LimitOverrunError:
         raise BadRequest("request head too large") from None
     method, target, version, headers = _parse_head(head)
+    if headers.get("expect", "").lower() == "100-continue":
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
     body = await _read_body(reader, headers)
     if not target.startswith("/"):  # absolute-form: http://host/path
         target = urlsplit(target)._replace(scheme="", netloc="").geturl() or "/"

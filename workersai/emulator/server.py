@@ -88,7 +88,7 @@ class _Core:
                         writer: asyncio.StreamWriter) -> None:
         while True:
             try:
-                parsed = await read_request(reader)
+                parsed = await read_request(reader, writer)
             except BadRequest as exc:
                 head = format_head(400, [("content-type", "text/plain")],
                                    length=len(str(exc)), close=True)
@@ -121,6 +121,11 @@ class _Core:
             if body and not head_only:
                 writer.write(body)
             await writer.drain()
+            return True
+        if head_only:
+            close_body(body)
+            writer.write(format_head(reply.status, reply.headers, length=None,
+                                     close=not keep_alive))
             return True
         try:
             return await self._stream(writer, reply, keep_alive)
