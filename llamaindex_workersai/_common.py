@@ -1,0 +1,164 @@
+"""Connection fields and lazily built core clients shared by the three LlamaIndex classes.
+
+Every class takes the same constructor fields and environment variables as the LangChain
+front end. Construction does no I/O; the core ``Client``/``AsyncClient`` is built on first
+use, once per instance, and an injected ``httpx`` client is passed through untouched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import httpx
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+)
+
+from workersai.config import (
+    GatewayOptions,
+    RequestOptions,
+    Timeouts,
+    env_account_id,
+    env_api_token,
+    env_base_url,
+    env_gateway,
+)
+from workersai.errors import InvalidInputError
+
+__all__: list[str] = []
+
+TRANSPORT_KWARGS = frozenset(
+    {"timeout", "max_retries", "gateway", "gateway_options", "extra_headers", "session_affinity"}
+)
+"""Per-call keyword arguments that become :class:`RequestOptions` (not body fields)."""
+
+
+class ConnectionMixin(BaseModel):
+    """Credentials, endpoint, gateway and transport knobs, plus the lazy core clients."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    account_id: str | None = Field(
+        default_factory=env_account_id,
+        description="Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID or CF_ACCOUNT_ID).",
+    )
+    api_token: SecretStr | None = Field(
+        default_factory=env_api_token,
+        validation_alias=AliasChoices("api_token", "api_key"),
+        exclude=True,
+        repr=False,
+        description="API token (env CLOUDFLARE_API_TOKEN or CF_AI_API_TOKEN). Never serialized.",
+    )
+    base_url: str = Field(
+        default_factory=env_base_url,
+        description="API base URL (env WORKERSAI_BASE_URL).",
+    )
+    gateway: str | None = Field(
+        default_factory=env_gateway,
+        description="AI Gateway id to route through (env CLOUDFLARE_AI_GATEWAY_ID).",
+    )
+    gateway_options: GatewayOptions | None = Field(
+        default=None, description="Default AI Gateway options (cache, metadata, logs, ...)."
+    )
+    timeout: float | Timeouts | None = Field(
+        default=None, description="Seconds (read and stream idle) or a full Timeouts."
+    )
+    max_retries: int = Field(default=2, ge=0, description="Retries on 429/5xx/connection errors.")
+    default_headers: dict[str, str] | None = Field(
+        default=None, description="Headers added to every request."
+    )
+    http_client: httpx.Client | None = Field(
+        default=None, exclude=True, repr=False, description="Injected httpx.Client (you own it)."
+    )
+    http_async_client: httpx.AsyncClient | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Injected httpx.AsyncClient (you own it).",
+    )
+
+    _client: Any = PrivateAttr(default=None)
+    _aclient: Any = PrivateAttr(default=None)
+    _client_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _token_from_str(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return SecretStr(value) if value else None
+        return value
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "api_token": self.api_token,
+            "base_url": self.base_url,
+            "gateway": self.gateway,
+            "gateway_options": self.gateway_options,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+        }
+
+    def _get_client(self) -> Any:
+        """The core sync client, built on first use."""
+        if self._client is None:
+            from workersai import Client
+
+            with self._client_lock:
+                if self._client is None:
+                    self._client = Client(**self._client_kwargs(), http_client=self.http_client)
+        return self._client
+
+    def _get_async_client(self) -> Any:
+        """The core async client, built on first use (safe across event loops)."""
+        if self._aclient is None:
+            from workersai import AsyncClient
+
+            with self._client_lock:
+                if self._aclient is None:
+                    self._aclient = AsyncClient(
+                        **self._client_kwargs(), http_client=self.http_async_client
+                    )
+        return self._aclient
+
+    def close(self) -> None:
+        """Close the sync client's connections (an injected ``http_client`` stays open)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close the async client's connections (an injected client stays open)."""
+        if self._aclient is not None:
+            await self._aclient.aclose()
+            self._aclient = None
+
+
+def request_options(kwargs: Mapping[str, Any]) -> RequestOptions | None:
+    """Per-call transport options from call kwargs (``None`` when none were given)."""
+    picked = {k: v for k, v in kwargs.items() if k in TRANSPORT_KWARGS and v is not None}
+    if not picked:
+        return None
+    gateway_options = picked.get("gateway_options")
+    if isinstance(gateway_options, Mapping):
+        picked["gateway_options"] = GatewayOptions(**gateway_options)
+    return RequestOptions(**picked)
+
+
+def reject_unknown(kwargs: Iterable[str], allowed: Iterable[str], where: str) -> None:
+    """Raise before any request when a call gets a keyword we would otherwise drop."""
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise InvalidInputError(
+            f"{where} got unexpected keyword argument(s) {', '.join(unknown)}; "
+            "pass extra request-body fields as additional_kwargs={...}."
+        )

@@ -1,0 +1,306 @@
+"""LlamaIndex messages and tools <-> the core's neutral types (pure functions).
+
+History arrives in either of LlamaIndex's forms: ``ToolCallBlock``s (current) or the
+legacy ``additional_kwargs["tool_calls"]`` list; tool results carry
+``additional_kwargs["tool_call_id"]``. Answers go back out in both forms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from llama_index.core.base.llms.types import (
+    CachePoint,
+    ChatMessage,
+    ChatResponse,
+    ImageBlock,
+    MessageRole,
+    TextBlock,
+    ThinkingBlock,
+    ToolCallBlock,
+)
+from llama_index.core.llms.utils import parse_partial_json
+
+from workersai.errors import InvalidInputError
+from workersai.types import (
+    ForcedTool,
+    ImagePart,
+    Message,
+    Part,
+    Reply,
+    Role,
+    TextPart,
+    ToolCall,
+    ToolChoice,
+    ToolSpec,
+    Usage,
+)
+
+__all__: list[str] = []
+
+_ROLES: dict[MessageRole, Role] = {
+    MessageRole.SYSTEM: "system",
+    MessageRole.DEVELOPER: "system",
+    MessageRole.USER: "user",
+    MessageRole.ASSISTANT: "assistant",
+    MessageRole.MODEL: "assistant",
+    MessageRole.CHATBOT: "assistant",
+    MessageRole.TOOL: "tool",
+    MessageRole.FUNCTION: "tool",
+}
+
+
+# --- LlamaIndex -> neutral -----------------------------------------------------------------
+
+
+def to_messages(messages: Sequence[ChatMessage]) -> list[Message]:
+    """Convert a LlamaIndex chat history to neutral messages (the input is not touched)."""
+    return [to_message(m) for m in messages]
+
+
+def to_message(message: ChatMessage) -> Message:
+    """One LlamaIndex message to a neutral :class:`Message`."""
+    role = _ROLES[MessageRole(message.role)]
+    parts: list[Part] = []
+    tool_calls: list[ToolCall] = []
+    for block in message.blocks:
+        if isinstance(block, TextBlock):
+            parts.append(TextPart(block.text))
+        elif isinstance(block, ImageBlock):
+            parts.append(_image_part(block))
+        elif isinstance(block, ToolCallBlock):
+            tool_calls.append(_block_tool_call(block))
+        elif isinstance(block, (ThinkingBlock, CachePoint)):
+            continue  # reasoning is never replayed; cache points mean nothing here
+        else:
+            raise InvalidInputError(
+                f"Workers AI chat does not take {type(block).__name__} content "
+                "(text, images and tool calls are supported)."
+            )
+    if not tool_calls and role == "assistant":
+        tool_calls = legacy_tool_calls(message.additional_kwargs.get("tool_calls"))
+    extra = message.additional_kwargs if role == "tool" else {}
+    return Message(
+        role=role,
+        content=_content(parts),
+        tool_calls=tool_calls,
+        tool_call_id=extra.get("tool_call_id") or extra.get("call_id"),
+        name=extra.get("name"),
+    )
+
+
+def _content(parts: list[Part]) -> str | list[Part]:
+    if all(isinstance(p, TextPart) for p in parts):
+        return "\n".join(p.text for p in parts if isinstance(p, TextPart))
+    return parts
+
+
+def _image_part(block: ImageBlock) -> ImagePart:
+    url = str(block.url) if block.url is not None else None
+    if block.image is None and block.path is None and url is not None:
+        if url.startswith("data:"):
+            return ImagePart(data_url=url, detail=block.detail)
+        raise InvalidInputError(
+            "Workers AI does not fetch image URLs; pass the image bytes, a path or a data: URL "
+            f"instead of {url[:60]!r}."
+        )
+    try:
+        data_url = block.inline_url()
+    except (ValueError, OSError) as exc:
+        raise InvalidInputError(f"Could not read the image block: {exc}") from exc
+    if data_url.startswith("data:None;"):
+        data_url = "data:image/png;" + data_url[len("data:None;") :]
+    return ImagePart(data_url=data_url, detail=block.detail)
+
+
+def _block_tool_call(block: ToolCallBlock) -> ToolCall:
+    args = block.tool_kwargs
+    return ToolCall(id=block.tool_call_id or "", name=block.tool_name, arguments=_args(args))
+
+
+def _args(value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, str):
+        if not value.strip():
+            return {}
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"Tool call arguments are not valid JSON: {exc}") from exc
+        if isinstance(parsed, dict):
+            return parsed
+    if value is None:
+        return {}
+    raise InvalidInputError(f"Tool call arguments must be a JSON object, got {value!r:.80}")
+
+
+def legacy_tool_calls(items: Any) -> list[ToolCall]:
+    """Read ``additional_kwargs["tool_calls"]``: OpenAI-shaped dicts/objects or flat ones."""
+    if not items:
+        return []
+    calls = []
+    for item in items:
+        data = item.model_dump() if hasattr(item, "model_dump") else item
+        if not isinstance(data, Mapping):
+            raise InvalidInputError(f"Unreadable tool_calls entry {item!r:.80}")
+        nested = data.get("function")
+        fn: Mapping[str, Any] = nested if isinstance(nested, Mapping) else data
+        raw_args = fn.get("arguments", fn.get("input", fn.get("args")))
+        call_id = str(data.get("id") or "")
+        calls.append(ToolCall(id=call_id, name=str(fn.get("name")), arguments=_args(raw_args)))
+    return calls
+
+
+# --- tools -----------------------------------------------------------------------------------
+
+
+def to_tool_spec(tool: Any, strict: bool | None = None) -> ToolSpec:
+    """A LlamaIndex ``BaseTool`` (or a ``ToolSpec``, or an OpenAI-style tool dict) to a spec."""
+    if isinstance(tool, ToolSpec):
+        return tool
+    metadata = getattr(tool, "metadata", None)
+    if metadata is not None:
+        fn = metadata.to_openai_tool(skip_length_check=True)["function"]
+    elif isinstance(tool, Mapping):
+        fn = tool.get("function", tool)
+    else:
+        raise InvalidInputError(f"Not a tool: {tool!r:.80}")
+    return ToolSpec(
+        name=fn["name"],
+        description=fn.get("description") or "",
+        parameters=dict(fn.get("parameters") or {}),
+        strict=strict,
+    )
+
+
+def resolve_tool_choice(choice: Any, tool_required: bool = False) -> ToolChoice | None:
+    """LlamaIndex ``tool_choice`` (a mode, a tool name or a dict) plus ``tool_required``."""
+    if choice is None:
+        return "required" if tool_required else None
+    if isinstance(choice, ForcedTool):
+        return choice
+    if isinstance(choice, Mapping):
+        fn = choice.get("function")
+        name = fn.get("name") if isinstance(fn, Mapping) else choice.get("name")
+        if not name:
+            raise InvalidInputError(f"tool_choice dict names no tool: {choice!r}")
+        return ForcedTool(str(name))
+    if choice in ("auto", "none", "required"):
+        return choice
+    if choice == "any":
+        return "required"
+    if isinstance(choice, str) and choice:
+        return ForcedTool(choice)
+    raise InvalidInputError(f"Unsupported tool_choice {choice!r}")
+
+
+# --- neutral -> LlamaIndex ---------------------------------------------------------------------
+
+
+def usage_dict(usage: Usage | None) -> dict[str, int]:
+    """Usage under the keys ``TokenCountingHandler`` reads (empty when not reported)."""
+    if usage is None:
+        return {}
+    out = {
+        "prompt_tokens": usage.input_tokens,
+        "completion_tokens": usage.output_tokens,
+        "total_tokens": usage.total_tokens or usage.input_tokens + usage.output_tokens,
+    }
+    if usage.reasoning_tokens is not None:
+        out["reasoning_tokens"] = usage.reasoning_tokens
+    if usage.cached_input_tokens is not None:
+        out["cached_tokens"] = usage.cached_input_tokens
+    return out
+
+
+def legacy_tool_call_dicts(blocks: Sequence[ToolCallBlock]) -> list[dict[str, Any]]:
+    """The legacy ``additional_kwargs["tool_calls"]`` form of some tool-call blocks."""
+    out = []
+    for block in blocks:
+        args = block.tool_kwargs
+        out.append(
+            {
+                "id": block.tool_call_id,
+                "type": "function",
+                "function": {
+                    "name": block.tool_name,
+                    "arguments": args if isinstance(args, str) else json.dumps(args),
+                },
+            }
+        )
+    return out
+
+
+def invalid_call_dict(
+    call_id: str | None, name: str | None, arguments: str | None, error: str
+) -> dict[str, Any]:
+    """How an unparseable tool call is reported in ``additional_kwargs["invalid_tool_calls"]``."""
+    return {"id": call_id, "name": name, "arguments": arguments, "error": error}
+
+
+def build_message(
+    text: str, reasoning: str | None, tool_blocks: list[ToolCallBlock], extra: dict[str, Any]
+) -> ChatMessage:
+    """An assistant message: thinking (kept out of the text), text, then tool calls."""
+    blocks: list[Any] = []
+    if reasoning:
+        blocks.append(ThinkingBlock(content=reasoning))
+    blocks.append(TextBlock(text=text))
+    blocks.extend(tool_blocks)
+    kwargs = dict(extra)
+    if tool_blocks:
+        kwargs["tool_calls"] = legacy_tool_call_dicts(tool_blocks)
+    return ChatMessage(role=MessageRole.ASSISTANT, blocks=blocks, additional_kwargs=kwargs)
+
+
+def response_raw(
+    usage: Usage | None, finish_reason: str | None, model: str | None, rid: str | None,
+    result: Any = None, parsed: Any = None,
+) -> dict[str, Any]:
+    """``ChatResponse.raw``: the answer's facts, with ``usage`` where token counters look."""
+    raw: dict[str, Any] = {"model": model, "id": rid, "finish_reason": finish_reason}
+    if result is not None:
+        raw["result"] = result
+    if parsed is not None:
+        raw["parsed"] = parsed
+    usage_d = usage_dict(usage)
+    if usage_d:
+        raw["usage"] = usage_d
+    return raw
+
+
+def reply_to_response(reply: Reply) -> ChatResponse:
+    """A complete neutral :class:`Reply` as a LlamaIndex ``ChatResponse``."""
+    blocks = [
+        ToolCallBlock(tool_call_id=c.id, tool_name=c.name, tool_kwargs=c.arguments)
+        for c in reply.tool_calls
+    ]
+    blocks += [
+        ToolCallBlock(tool_call_id=c.id, tool_name=c.name or "", tool_kwargs=c.raw_arguments or "")
+        for c in reply.invalid_tool_calls
+    ]
+    extra: dict[str, Any] = {}
+    if reply.invalid_tool_calls:
+        extra["invalid_tool_calls"] = [
+            invalid_call_dict(c.id, c.name, c.raw_arguments, c.error)
+            for c in reply.invalid_tool_calls
+        ]
+    message = build_message(reply.text, reply.reasoning, blocks, extra)
+    raw = response_raw(
+        reply.usage, reply.finish_reason, reply.model, reply.id, reply.raw, reply.parsed
+    )
+    return ChatResponse(message=message, raw=raw, additional_kwargs=usage_dict(reply.usage))
+
+
+def parse_tool_kwargs(value: dict[str, Any] | str) -> dict[str, Any]:
+    """Tool arguments from a block: a dict, or a (possibly partial) JSON string."""
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = parse_partial_json(value) if value else {}
+    except (ValueError, TypeError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}

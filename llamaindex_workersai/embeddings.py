@@ -1,0 +1,146 @@
+"""``WorkersAIEmbedding``: a LlamaIndex ``BaseEmbedding`` for Workers AI embedding models."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any, Literal
+
+from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
+from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
+from pydantic import AliasChoices, Field, PrivateAttr, model_validator
+
+from workersai import catalog
+from workersai.types import EmbedParams
+
+from ._common import ConnectionMixin
+
+__all__ = ["WorkersAIEmbedding", "DEFAULT_EMBED_MODEL"]
+
+DEFAULT_EMBED_MODEL = "@cf/baai/bge-base-en-v1.5"
+
+
+def batch_limit(model: str) -> int:
+    """The most texts one request may carry for ``model`` (LlamaIndex's 10 if unknown)."""
+    info = catalog.lookup(model)
+    return info.batch_limit if info is not None and info.batch_limit else DEFAULT_EMBED_BATCH_SIZE
+
+
+class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
+    """Workers AI text embeddings (bge, bge-m3, qwen3-embedding, embeddinggemma, ...).
+
+    ``embed_batch_size`` defaults to the model's per-request limit and is capped by it;
+    ``num_workers`` bounds how many batches run at once in the async methods.
+
+    Example:
+        .. code-block:: python
+
+            from llamaindex_workersai import WorkersAIEmbedding
+
+            embed = WorkersAIEmbedding(model_name="@cf/baai/bge-base-en-v1.5")
+            vector = embed.get_query_embedding("What is Workers AI?")
+    """
+
+    model_name: str = Field(
+        default=DEFAULT_EMBED_MODEL,
+        validation_alias=AliasChoices("model_name", "model"),
+        description="Workers AI embedding model id (also accepted as model).",
+    )
+    query_instruction: str | None = Field(
+        default=None, description="Instruction or prefix for queries (bge, qwen3)."
+    )
+    text_instruction: str | None = Field(
+        default=None, description="Instruction or prefix for documents."
+    )
+    pooling: Literal["mean", "cls"] | None = Field(
+        default=None, description="Pooling for bge models (model default when unset)."
+    )
+    truncate_inputs: bool | None = Field(
+        default=None, description="Let the API truncate over-long inputs."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra request-body fields, sent as given."
+    )
+
+    _semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+        PrivateAttr(default_factory=weakref.WeakKeyDictionary)
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _batch_size_from_catalog(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        model = data.get("model_name") or data.get("model") or DEFAULT_EMBED_MODEL
+        limit = batch_limit(str(model))
+        size = data.get("embed_batch_size")
+        data = dict(data)
+        data["embed_batch_size"] = limit if size is None else min(int(size), limit)
+        return data
+
+    @model_validator(mode="after")
+    def _warn_deprecated(self) -> WorkersAIEmbedding:
+        catalog.warn_if_deprecated(self.model_name)
+        return self
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "WorkersAIEmbedding"
+
+    @property
+    def model(self) -> str:
+        """The model id (same as ``model_name``)."""
+        return self.model_name
+
+    def _params(self, kind: Literal["query", "document"]) -> EmbedParams:
+        return EmbedParams(
+            kind=kind,
+            pooling=self.pooling,
+            truncate_inputs=self.truncate_inputs,
+            instruction=self.query_instruction if kind == "query" else self.text_instruction,
+            extra=dict(self.additional_kwargs),
+        )
+
+    def _embed(self, texts: list[str], kind: Literal["query", "document"]) -> list[Embedding]:
+        result = self._get_client().embed(
+            self.model_name, texts, self._params(kind),
+            batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+        )
+        return list(result.vectors)
+
+    async def _aembed(
+        self, texts: list[str], kind: Literal["query", "document"]
+    ) -> list[Embedding]:
+        async with self._semaphore():
+            result = await self._get_async_client().embed(
+                self.model_name, texts, self._params(kind),
+                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+            )
+        return list(result.vectors)
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        """One semaphore per event loop, sized by ``num_workers`` (unbounded when unset)."""
+        loop = asyncio.get_running_loop()
+        sem = self._semaphores.get(loop)
+        if sem is None:
+            limit = self.num_workers if self.num_workers and self.num_workers > 0 else 1 << 30
+            sem = self._semaphores[loop] = asyncio.Semaphore(limit)
+        return sem
+
+    def _get_query_embedding(self, query: str) -> Embedding:
+        return self._embed([query], "query")[0]
+
+    async def _aget_query_embedding(self, query: str) -> Embedding:
+        return (await self._aembed([query], "query"))[0]
+
+    def _get_text_embedding(self, text: str) -> Embedding:
+        return self._embed([text], "document")[0]
+
+    async def _aget_text_embedding(self, text: str) -> Embedding:
+        return (await self._aembed([text], "document"))[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        return self._embed(texts, "document")
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        return await self._aembed(texts, "document")

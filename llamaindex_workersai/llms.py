@@ -1,0 +1,398 @@
+"""``WorkersAI``: a LlamaIndex ``FunctionCallingLLM`` for Cloudflare Workers AI."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from llama_index.core.base.llms.generic_utils import (
+    achat_to_completion_decorator,
+    astream_chat_to_completion_decorator,
+    chat_to_completion_decorator,
+    stream_chat_to_completion_decorator,
+)
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+    ToolCallBlock,
+)
+from llama_index.core.constants import DEFAULT_CONTEXT_WINDOW, DEFAULT_NUM_OUTPUTS
+from llama_index.core.instrumentation import get_dispatcher
+from llama_index.core.instrumentation.events.llm import (
+    LLMStructuredPredictEndEvent,
+    LLMStructuredPredictStartEvent,
+)
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.prompts import PromptTemplate
+from pydantic import AliasChoices, BaseModel, Field, model_validator
+
+from workersai import catalog
+from workersai.types import StreamDelta
+
+from ._common import ConnectionMixin
+from ._messages import (
+    legacy_tool_call_dicts,
+    legacy_tool_calls,
+    parse_tool_kwargs,
+    reply_to_response,
+    resolve_tool_choice,
+    to_messages,
+    to_tool_spec,
+)
+from ._params import SAMPLING_FIELDS, ChatCall, build_call
+from ._stream import StreamState
+from ._structured import json_mode_call, parse_output, uses_native_json
+
+if TYPE_CHECKING:
+    from llama_index.core.tools.types import BaseTool
+
+__all__ = ["WorkersAI", "DEFAULT_MODEL"]
+
+DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+
+dispatcher = get_dispatcher(__name__)
+
+
+class WorkersAI(ConnectionMixin, FunctionCallingLLM):
+    """Cloudflare Workers AI chat models for LlamaIndex: tools, streaming, JSON mode.
+
+    Credentials come from ``account_id``/``api_token`` or the environment
+    (``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``). Construction does no I/O.
+
+    Example:
+        .. code-block:: python
+
+            from llamaindex_workersai import WorkersAI
+
+            llm = WorkersAI(model="@cf/meta/llama-3.3-70b-instruct-fp8-fast", temperature=0)
+            print(llm.complete("Say hello in French.").text)
+    """
+
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        validation_alias=AliasChoices("model", "model_name"),
+        description="Workers AI model id (also accepted as model_name).",
+    )
+    endpoint: Literal["native", "openai"] = Field(
+        default="native", description="The native /ai/run API or the OpenAI-compatible one."
+    )
+    max_tokens: int | None = Field(default=None, gt=0, description="Most tokens to generate.")
+    temperature: float | None = Field(default=None, ge=0.0, description="Sampling temperature.")
+    top_p: float | None = Field(default=None, description="Nucleus sampling mass.")
+    top_k: int | None = Field(default=None, description="Top-k sampling.")
+    seed: int | None = Field(default=None, description="Random seed.")
+    repetition_penalty: float | None = Field(default=None, description="Repetition penalty.")
+    frequency_penalty: float | None = Field(default=None, description="Frequency penalty.")
+    presence_penalty: float | None = Field(default=None, description="Presence penalty.")
+    stop: list[str] | None = Field(default=None, description="Stop sequences.")
+    lora: str | None = Field(default=None, description="LoRA adapter name or id.")
+    reasoning_effort: str | None = Field(
+        default=None, description="Reasoning effort for reasoning models (low/medium/high)."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra request-body fields, sent as given."
+    )
+    context_window: int | None = Field(
+        default=None, gt=0, description="Override the catalog's context window."
+    )
+    is_function_calling: bool | None = Field(
+        default=None, description="Override whether the model calls tools (catalog default)."
+    )
+
+    @model_validator(mode="after")
+    def _warn_deprecated(self) -> WorkersAI:
+        catalog.warn_if_deprecated(self.model)
+        return self
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "WorkersAI_llm"
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        info = catalog.lookup(self.model)
+        calls_tools = self.is_function_calling
+        if calls_tools is None:
+            calls_tools = info.function_calling if info is not None else True
+        return LLMMetadata(
+            context_window=self.context_window
+            or (info.context_window if info else None)
+            or DEFAULT_CONTEXT_WINDOW,
+            num_output=self.max_tokens
+            or (info.default_max_tokens if info else None)
+            or DEFAULT_NUM_OUTPUTS,
+            is_chat_model=True,
+            is_function_calling_model=calls_tools,
+            model_name=self.model,
+            system_role=MessageRole.SYSTEM,
+        )
+
+    # --- one request ---------------------------------------------------------------------
+
+    def _call(self, kwargs: dict[str, Any], where: str) -> ChatCall:
+        defaults = {name: getattr(self, name) for name in SAMPLING_FIELDS}
+        defaults.update(model=self.model, endpoint=self.endpoint,
+                        additional_kwargs=self.additional_kwargs)
+        return build_call(defaults, kwargs, where)
+
+    def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        call = self._call(kwargs, "chat")
+        reply = self._get_client().chat(
+            call.model, to_messages(messages), call.params,
+            endpoint=call.endpoint, options=call.options,
+        )
+        return reply_to_response(reply)
+
+    async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        call = self._call(kwargs, "achat")
+        reply = await self._get_async_client().chat(
+            call.model, to_messages(messages), call.params,
+            endpoint=call.endpoint, options=call.options,
+        )
+        return reply_to_response(reply)
+
+    def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        call = self._call(kwargs, "stream_chat")
+        neutral = to_messages(messages)
+        client = self._get_client()
+
+        def gen() -> Generator[ChatResponse, None, None]:
+            state = StreamState()
+            stream = client.stream_chat(
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+            )
+            for delta in stream:
+                item = state.feed(delta)
+                if item is not None:
+                    yield item
+
+        return gen()
+
+    async def _astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        call = self._call(kwargs, "astream_chat")
+        neutral = to_messages(messages)
+        client = self._get_async_client()
+
+        async def gen() -> AsyncGenerator[ChatResponse, None]:
+            state = StreamState()
+            stream = client.stream_chat(
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+            )
+            deltas: AsyncIterator[StreamDelta] = (
+                await stream if inspect.isawaitable(stream) else stream
+            )
+            async for delta in deltas:
+                item = state.feed(delta)
+                if item is not None:
+                    yield item
+
+        return gen()
+
+    # --- the public eight ------------------------------------------------------------------
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return self._chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        return self._stream_chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return await self._achat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        return await self._astream_chat(messages, **kwargs)
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return chat_to_completion_decorator(self._chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
+        return stream_chat_to_completion_decorator(self._stream_chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def acomplete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponse:
+        return await achat_to_completion_decorator(self._achat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def astream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseAsyncGen:
+        return await astream_chat_to_completion_decorator(self._astream_chat)(prompt, **kwargs)
+
+    # --- tools ---------------------------------------------------------------------------------
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        tool_choice: Any = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The kwargs for :meth:`chat`; the caller's ``chat_history`` list is copied."""
+        messages = list(chat_history or [])
+        if isinstance(user_msg, str):
+            user_msg = ChatMessage(role=MessageRole.USER, content=user_msg)
+        if user_msg is not None:
+            messages.append(user_msg)
+        specs = [to_tool_spec(tool, strict) for tool in tools]
+        out: dict[str, Any] = {"messages": messages, **kwargs}
+        if specs:
+            out["tools"] = specs
+            out["tool_choice"] = resolve_tool_choice(tool_choice, tool_required)
+            out["parallel_tool_calls"] = allow_parallel_tool_calls
+        return out
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """Keep only the first tool call unless parallel calls were allowed."""
+        if not allow_parallel_tool_calls:
+            _force_single_tool_call(response)
+        return response
+
+    def get_tool_calls_from_response(
+        self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
+    ) -> list[ToolSelection]:
+        """Tool calls from the blocks (current form), else from the legacy kwargs list."""
+        message = response.message
+        selections = [
+            ToolSelection(
+                tool_id=block.tool_call_id or "",
+                tool_name=block.tool_name,
+                tool_kwargs=parse_tool_kwargs(block.tool_kwargs),
+            )
+            for block in message.blocks
+            if isinstance(block, ToolCallBlock)
+        ]
+        if not selections:
+            selections = [
+                ToolSelection(tool_id=c.id, tool_name=c.name, tool_kwargs=c.arguments)
+                for c in legacy_tool_calls(message.additional_kwargs.get("tool_calls"))
+            ]
+        if not selections and error_on_no_tool_call:
+            raise ValueError(
+                f"Expected at least one tool call from {self.model}, but got none. "
+                f"The model answered: {(message.content or '')[:200]!r}"
+            )
+        return selections
+
+    # --- structured prediction -----------------------------------------------------------
+
+    @dispatcher.span
+    def structured_predict(
+        self,
+        output_cls: type[Any],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        """Native JSON mode when the model has one, LlamaIndex's tool-calling program else."""
+        if not uses_native_json(self.model, self.pydantic_program_mode):
+            return super().structured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
+        dispatcher.event(_start_event(output_cls, prompt, prompt_args))
+        messages, kwargs = json_mode_call(self, output_cls, prompt, llm_kwargs, prompt_args)
+        result = parse_output(output_cls, self.chat(messages, **kwargs))
+        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+        return result
+
+    @dispatcher.span
+    async def astructured_predict(
+        self,
+        output_cls: type[Any],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        """Async :meth:`structured_predict`."""
+        if not uses_native_json(self.model, self.pydantic_program_mode):
+            return await super().astructured_predict(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+        dispatcher.event(_start_event(output_cls, prompt, prompt_args))
+        messages, kwargs = json_mode_call(self, output_cls, prompt, llm_kwargs, prompt_args)
+        result = parse_output(output_cls, await self.achat(messages, **kwargs))
+        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+        return result
+
+    def _structured_stream_call(
+        self,
+        output_cls: type[Any],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Generator[Any, None, None]:
+        if not uses_native_json(self.model, self.pydantic_program_mode):
+            yield from super()._structured_stream_call(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+            return
+        # Workers AI's JSON mode does not stream: one request, the finished object once.
+        messages, kwargs = json_mode_call(self, output_cls, prompt, llm_kwargs, prompt_args)
+        yield parse_output(output_cls, self.chat(messages, **kwargs))
+
+    async def _structured_astream_call(
+        self,
+        output_cls: type[Any],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> AsyncGenerator[Any, None]:
+        if not uses_native_json(self.model, self.pydantic_program_mode):
+            return await super()._structured_astream_call(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+        messages, kwargs = json_mode_call(self, output_cls, prompt, llm_kwargs, prompt_args)
+
+        async def gen() -> AsyncGenerator[Any, None]:
+            yield parse_output(output_cls, await self.achat(messages, **kwargs))
+
+        return gen()
+
+
+def _start_event(
+    output_cls: type[BaseModel], prompt: PromptTemplate, prompt_args: dict[str, Any]
+) -> LLMStructuredPredictStartEvent:
+    return LLMStructuredPredictStartEvent(
+        output_cls=output_cls, template=prompt, template_args=prompt_args
+    )
+
+
+def _force_single_tool_call(response: ChatResponse) -> None:
+    message = response.message
+    calls = [b for b in message.blocks if isinstance(b, ToolCallBlock)]
+    if len(calls) <= 1:
+        return
+    message.blocks = [b for b in message.blocks if not isinstance(b, ToolCallBlock)] + calls[:1]
+    message.additional_kwargs["tool_calls"] = legacy_tool_call_dicts(calls[:1])

@@ -1,0 +1,191 @@
+"""WorkersAIEmbedding and WorkersAIRerank against a recording fake core client (no I/O)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.callbacks import CallbackManager, CBEventType
+from llama_index.core.callbacks.base_handler import BaseCallbackHandler
+from llama_index.core.instrumentation import get_dispatcher
+from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+from llama_index.core.instrumentation.events import BaseEvent
+from llama_index.core.postprocessor.types import BaseNodePostprocessor
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from llamaindex_workersai import WorkersAIEmbedding, WorkersAIRerank
+from workersai.types import EmbeddingResult, EmbedParams, RerankResult
+
+from ._fakes import FakeAsyncClient, FakeClient
+
+TOKEN = "sekrit-token-value-456"
+
+
+def test_mro() -> None:
+    assert BaseEmbedding.__name__ in [b.__name__ for b in WorkersAIEmbedding.__mro__]
+    assert BaseNodePostprocessor.__name__ in [b.__name__ for b in WorkersAIRerank.__mro__]
+    assert not WorkersAIEmbedding.__abstractmethods__
+    assert not WorkersAIRerank.__abstractmethods__
+
+
+# --- embeddings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "given", "expected"),
+    [
+        ("@cf/baai/bge-base-en-v1.5", None, 100),
+        ("@cf/baai/bge-base-en-v1.5", 500, 100),
+        ("@cf/baai/bge-base-en-v1.5", 7, 7),
+        ("@cf/qwen/qwen3-embedding-0.6b", None, 32),
+        ("@cf/qwen/qwen3-embedding-0.6b", 64, 32),
+        ("@cf/acme/unknown-embedder", None, 10),
+    ],
+)
+def test_batch_size_defaults_to_and_is_capped_by_model_limit(
+    model: str, given: int | None, expected: int
+) -> None:
+    kwargs: dict[str, Any] = {"model_name": model}
+    if given is not None:
+        kwargs["embed_batch_size"] = given
+    assert WorkersAIEmbedding(**kwargs).embed_batch_size == expected
+
+
+def test_model_alias_and_secret_hygiene() -> None:
+    emb = WorkersAIEmbedding(model="@cf/baai/bge-m3", api_token=TOKEN)
+    assert emb.model_name == emb.model == "@cf/baai/bge-m3"
+    for text in (repr(emb), emb.to_json(), str(emb.to_payload())):
+        assert TOKEN not in text
+
+
+def embedder(**fields: Any) -> tuple[WorkersAIEmbedding, FakeClient, FakeAsyncClient]:
+    emb = WorkersAIEmbedding(**fields)
+    sync, asyn = FakeClient(), FakeAsyncClient()
+    emb._client, emb._aclient = sync, asyn
+    return emb, sync, asyn
+
+
+def test_query_and_text_params_and_batches_in_order() -> None:
+    emb, fake, _ = embedder(embed_batch_size=2, query_instruction="Q: ", text_instruction="D: ",
+                            pooling="cls", truncate_inputs=True, additional_kwargs={"k": 1})
+    assert emb.get_query_embedding("abc") == [3.0, 1.0]
+    _, (model, texts, params), _ = fake.calls[0]
+    assert (model, texts) == ("@cf/baai/bge-base-en-v1.5", ["abc"])
+    assert params == EmbedParams(kind="query", pooling="cls", truncate_inputs=True,
+                                 instruction="Q: ", extra={"k": 1})
+    vectors = emb.get_text_embedding_batch(["a", "bb", "ccc", "dddd", "eeeee"])
+    assert [v[0] for v in vectors] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    batches = [c[1][1] for c in fake.calls[1:]]
+    assert batches == [["a", "bb"], ["ccc", "dddd"], ["eeeee"]]
+    assert all(c[1][2].kind == "document" and c[1][2].instruction == "D: " for c in fake.calls[1:])
+    assert fake.calls[1][2]["batch_size"] == 2
+
+
+async def test_async_embeddings_are_native_and_bounded_by_num_workers() -> None:
+    in_flight = 0
+    peak = 0
+
+    class Slow(FakeAsyncClient):
+        async def embed(self, model: str, texts: list[str], *a: Any, **k: Any) -> Any:
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.005)
+            in_flight -= 1
+            return EmbeddingResult([[float(len(t))] for t in texts])
+
+    emb, fake, _ = embedder(embed_batch_size=1, num_workers=2)
+    emb._aclient = Slow()
+    texts = ["a" * i for i in range(1, 9)]
+    vectors = await emb.aget_text_embedding_batch(texts)
+    assert [v[0] for v in vectors] == [float(i) for i in range(1, 9)]
+    assert peak == 2 and fake.calls == []
+    emb.num_workers = 1
+    emb._semaphores.clear()
+    peak = 0
+    await emb.aget_text_embedding_batch(texts)
+    assert peak == 1
+    assert (await emb.aget_query_embedding("xyz")) == [3.0]
+
+
+# --- rerank ---------------------------------------------------------------------------------
+
+
+def nodes(*texts: str) -> list[NodeWithScore]:
+    return [NodeWithScore(node=TextNode(text=t, id_=f"n{i}"), score=0.1)
+            for i, t in enumerate(texts)]
+
+
+class Recorder(BaseCallbackHandler):
+    def __init__(self) -> None:
+        super().__init__([], [])
+        self.events: list[tuple[str, CBEventType, dict[str, Any] | None]] = []
+
+    def on_event_start(self, event_type: CBEventType, payload: Any = None, event_id: str = "",
+                       parent_id: str = "", **kwargs: Any) -> str:
+        self.events.append(("start", event_type, payload))
+        return event_id
+
+    def on_event_end(self, event_type: CBEventType, payload: Any = None, event_id: str = "",
+                     **kwargs: Any) -> None:
+        self.events.append(("end", event_type, payload))
+
+    def start_trace(self, trace_id: str | None = None) -> None: ...
+
+    def end_trace(self, trace_id: str | None = None, trace_map: Any = None) -> None: ...
+
+
+class EventSink(BaseEventHandler):
+    seen: list[str] = []
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "EventSink"
+
+    def handle(self, event: BaseEvent, **kwargs: Any) -> None:
+        if "ReRank" in event.class_name():
+            self.seen.append(event.class_name())
+
+
+def reranker(scores: list[RerankResult], **fields: Any) -> tuple[WorkersAIRerank, FakeClient]:
+    rr = WorkersAIRerank(**fields)
+    rr._client = FakeClient(scores=scores)
+    rr._aclient = FakeAsyncClient(scores=scores)
+    return rr, rr._client
+
+
+def test_rerank_orders_best_first_cuts_and_emits_events() -> None:
+    sink = EventSink()
+    sink.seen.clear()
+    get_dispatcher("llamaindex_workersai.postprocessor").add_event_handler(sink)
+    recorder = Recorder()
+    scores = [RerankResult(0, 0.1), RerankResult(2, 0.9), RerankResult(1, 0.5)]
+    rr, fake = reranker(scores, top_n=2, callback_manager=CallbackManager([recorder]))
+    given = nodes("a", "b", "c")
+    out = rr.postprocess_nodes(given, query_str="which?")
+    assert [(n.node.node_id, n.score) for n in out] == [("n2", 0.9), ("n1", 0.5)]
+    assert all(n is not g for n in out for g in given)
+    assert fake.calls[0][1] == ("@cf/baai/bge-reranker-base", "which?", ["a", "b", "c"])
+    assert fake.calls[0][2]["top_k"] == 2
+    assert [(kind, et) for kind, et, _ in recorder.events] == [
+        ("start", CBEventType.RERANKING), ("end", CBEventType.RERANKING)
+    ]
+    assert sink.seen == ["ReRankStartEvent", "ReRankEndEvent"]
+
+
+def test_rerank_without_query_or_nodes() -> None:
+    rr, fake = reranker([])
+    with pytest.raises(ValueError, match="query"):
+        rr.postprocess_nodes(nodes("a"))
+    assert rr.postprocess_nodes([], query_str="q") == []
+    assert fake.calls == []
+
+
+async def test_rerank_async_is_native() -> None:
+    rr, fake = reranker([RerankResult(1, 0.8), RerankResult(0, 0.2)], top_n=1)
+    out = await rr.apostprocess_nodes(nodes("a", "b"), query_bundle=QueryBundle("q"))
+    assert [n.node.node_id for n in out] == ["n1"]
+    assert fake.calls == [] and len(rr._aclient.calls) == 1
+    assert await rr.apostprocess_nodes([], query_str="q") == []
