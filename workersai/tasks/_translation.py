@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import RequestOptions
-from ..errors import InvalidInputError, ResponseFormatError
+from ..errors import BatchError, InvalidInputError, ResponseFormatError, WorkersAIError
 from ._call import TaskReply, TaskRequest, asend_all, send_all
 from ._check import expect_dict, require_text, short
 from ._protocol import SupportsAsyncTasks, SupportsTasks
@@ -121,9 +121,7 @@ def _combine(
     target: str, source: str | None,
 ) -> Translation:
     texts: list[str] = []
-    for req, (got, _) in zip(reqs, parts, strict=True):
-        sent = (req.inputs or {}).get("text")
-        expected = len(sent) if isinstance(sent, list) else 1
+    for expected, (got, _) in zip(_sizes(reqs), parts, strict=True):
         if len(got) != expected:
             raise ResponseFormatError(
                 f"{short(model)}: sent {expected} texts, got {len(got)} translations"
@@ -132,6 +130,32 @@ def _combine(
     metas = [reply.response_meta for _, reply in parts]
     return Translation(texts=texts, target_lang=target, source_lang=source, model=model,
                        meta=metas)
+
+
+def _sizes(reqs: list[TaskRequest]) -> list[int]:
+    sizes = []
+    for req in reqs:
+        sent = (req.inputs or {}).get("text")
+        sizes.append(len(sent) if isinstance(sent, list) else 1)
+    return sizes
+
+
+def _per_text(model: str, reqs: list[TaskRequest], err: BatchError) -> BatchError:
+    """Re-state a per-request ``BatchError`` per input text (translation or ``None``)."""
+    results: list[str | None] = []
+    failed: dict[int, WorkersAIError] = {}
+    for i, size in enumerate(_sizes(reqs)):
+        part = err.results[i]
+        start = len(results)
+        if part is None:
+            results.extend([None] * size)
+            failed.update(dict.fromkeys(range(start, start + size), err.failed[i]))
+        else:
+            results.extend(part[0])
+    return BatchError(
+        f"{short(model)}: {len(failed)} of {len(results)} texts failed to translate",
+        results=results, failed=failed,
+    )
 
 
 def _as_list(texts: str | Sequence[str]) -> list[str]:
@@ -154,6 +178,9 @@ def translate(
 ) -> Translation:
     """Translate one text or many (order kept); batches where the model allows.
 
+    When some requests fail and others succeed, ``BatchError.results`` holds one
+    translation (or ``None``) per input text and ``failed`` maps text indices to errors.
+
     Example::
 
         t = translate(client, "@cf/meta/m2m100-1.2b", "Hello", target_lang="fr")
@@ -162,7 +189,10 @@ def translate(
     reqs = build_translation_requests(
         model, _as_list(texts), target_lang, source_lang, batch_size=batch_size
     )
-    parts = send_all(client, reqs, _pair(model), options)
+    try:
+        parts = send_all(client, reqs, _pair(model), options)
+    except BatchError as err:
+        raise _per_text(model, reqs, err) from err
     return _combine(model, reqs, parts, target_lang, source_lang)
 
 
@@ -181,5 +211,8 @@ async def atranslate(
     reqs = build_translation_requests(
         model, _as_list(texts), target_lang, source_lang, batch_size=batch_size
     )
-    parts = await asend_all(client, reqs, _pair(model), options, max_concurrency)
+    try:
+        parts = await asend_all(client, reqs, _pair(model), options, max_concurrency)
+    except BatchError as err:
+        raise _per_text(model, reqs, err) from err
     return _combine(model, reqs, parts, target_lang, source_lang)
