@@ -144,3 +144,28 @@ def test_errors(client: Any) -> None:
         tasks.generate_image(client, "@cf/stabilityai/stable-diffusion-xl-base-1.0", "x",
                              tasks.ImageParams(extra={"num_steps": 50}))
     assert info.value.code == 5006 and "num_steps" in info.value.message
+
+
+async def test_async_client_round_trip() -> None:
+    client_module = pytest.importorskip("workersai.client", exc_type=ImportError)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return _mock_handler(request)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    aclient = client_module.AsyncClient(account_id=ACCOUNT, api_token="test-token",
+                                        http_client=http, max_retries=0)
+    try:
+        spoken = await tasks.asynthesize_speech(aclient, "@cf/deepgram/aura-1", "hi there")
+        heard = await tasks.atranscribe(aclient, "@cf/deepgram/nova-3", spoken.data)
+        assert heard.text == "hi there" and heard.meta.request_id == "emu-1"
+        t = await tasks.atranslate(aclient, "@cf/meta/m2m100-1.2b", ["a", "b", "c"], "de",
+                                   max_concurrency=2)
+        assert t.texts == ["[de] a", "[de] b", "[de] c"]
+        image = await tasks.agenerate_image(
+            aclient, "@cf/stabilityai/stable-diffusion-xl-base-1.0", "x",
+            tasks.ImageParams(width=256, height=256))
+        assert image.media_type == "image/png"
+    finally:
+        await aclient.aclose()
+        await http.aclose()

@@ -42,10 +42,12 @@ def test_flux_goes_through_run_and_decodes_base64(twin: Twin) -> None:
 def test_sdxl_posts_json_and_reads_raw_png(twin: Twin) -> None:
     params = ImageParams(width=512, height=768, steps=12, seed=7, negative_prompt="blur",
                          guidance=6.5, strength=0.4)
-    image = twin(PAIR, [Raw(PNG, "image/png")], SDXL, "a cat", params)
+    opts = RequestOptions(session_affinity="s1")
+    image = twin(PAIR, [Raw(PNG, "image/png")], SDXL, "a cat", params, options=opts)
     assert image.data == PNG and image.media_type == "image/png"
     (call,) = twin.calls
     assert call["kind"] == "raw" and call["content_type"] == "application/json"
+    assert call["options"] is opts
     assert json.loads(call["body"]) == {
         "prompt": "a cat", "negative_prompt": "blur", "width": 512, "height": 768,
         "num_steps": 12, "guidance": 6.5, "strength": 0.4, "seed": 7,
