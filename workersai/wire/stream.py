@@ -1,0 +1,259 @@
+"""One state machine for every Workers AI stream: decoded SSE events -> neutral deltas.
+
+Event forms read (reference section 3): classic ``{"response": "tok", "tool_calls": [],
+"p": ...}`` chunks (``p`` padding ignored), classic tool calls (whole, or OpenAI-style
+index deltas at the top level); ``chat.completion.chunk`` events with ``delta.content``,
+``delta.reasoning_content``/``delta.reasoning``, ``delta.tool_calls`` and
+``finish_reason``, including usage-only ``choices: []`` chunks; the trailing native
+``{"response": "", "usage": {...}}`` event; the legacy ``{"streamed_data": [...]}`` form;
+and Responses events (``response.output_text.delta`` ... ``response.completed``).
+
+Usage is reported once, on the final delta: the last native cumulative usage event if
+one came; else, from per-chunk usage, the running cumulative figure when chunks repeat the
+prompt count (cumulative style) or the sum of the chunks (incremental style, section 3.2).
+
+``</think>`` reasoning is split as in ``_reasoning`` (tag split across tokens included).
+When tools were offered, answer text that opens with ``{``/``[`` is held back until it
+either parses as tool calls naming offered tools (then emitted as tool-call fragments and
+the finish reason is ``tool_calls``) or proves to be text (then released unchanged); at
+the end of the stream anything still held is released as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import TruncatedStreamError
+from ..types import ChatParams, Reply, StreamDelta, Usage
+from ._reasoning import ThinkSplitter
+from ._replies import finish_reason, text_of
+from ._stream_calls import CallTracker, TextCallBuffer
+from ._tools import arguments_text, offered_tools
+from ._usage import add_usage, read_usage
+from .families import think_in_text
+
+__all__ = ["StreamAssembler"]
+
+_RESPONSES_FINISH = {"response.completed", "response.incomplete", "response.failed"}
+
+
+class StreamAssembler:
+    """Feed decoded stream events; get neutral :class:`StreamDelta`s.
+
+    Example:
+        >>> asm = StreamAssembler("@cf/meta/llama-3.1-8b-instruct-fast", ChatParams())
+        >>> [d.text for d in asm.feed({"response": "Hi", "p": "xyz"})]
+        ['Hi']
+        >>> asm.done()
+        >>> asm.finish().finish_reason
+        'stop'
+    """
+
+    __slots__ = (
+        "_buffer",
+        "_calls",
+        "_chunk_usage",
+        "_done",
+        "_final",
+        "_final_usage",
+        "_finish",
+        "_id",
+        "_model",
+        "_reasoning",
+        "_text",
+        "_think",
+        "_wire_model",
+    )
+
+    def __init__(self, model: str, params: ChatParams) -> None:
+        self._model = model
+        self._think = ThinkSplitter(think_model=think_in_text(model))
+        self._buffer = TextCallBuffer(offered_tools(params))
+        self._calls = CallTracker()
+        self._text: list[str] = []
+        self._reasoning: list[str] = []
+        self._finish: str | None = None
+        self._done = False
+        self._id: str | None = None
+        self._wire_model: str | None = None
+        self._final_usage: Any = None
+        self._chunk_usage: list[Any] = []
+        self._final: StreamDelta | None = None
+
+    def feed(self, event: dict[str, Any]) -> list[StreamDelta]:
+        """The deltas one decoded event yields (often one, sometimes none)."""
+        out: list[StreamDelta] = []
+        if "choices" in event:
+            self._chat(event, out)
+        elif "streamed_data" in event:
+            for sub in event["streamed_data"] or ():
+                if isinstance(sub, dict):
+                    out.extend(self.feed(sub))
+        elif str(event.get("type", "")).startswith("response."):
+            self._responses(event, out)
+        else:
+            self._classic(event, out)
+        return out
+
+    def done(self) -> None:
+        """The stream sent ``[DONE]``."""
+        self._done = True
+
+    # -- event forms -------------------------------------------------------------------
+
+    def _classic(self, event: dict[str, Any], out: list[StreamDelta]) -> None:
+        token = event.get("response")
+        if token:
+            self._text_piece(token if isinstance(token, str) else arguments_text(token), out)
+        calls = event.get("tool_calls")
+        if calls:
+            for item in calls:
+                self._calls.item(item, out)
+        if event.get("usage"):
+            self._final_usage = event["usage"]
+        if event.get("finish_reason"):
+            self._finish = event["finish_reason"]
+
+    def _chat(self, event: dict[str, Any], out: list[StreamDelta]) -> None:
+        self._note_ids(event)
+        if event.get("usage"):
+            self._chunk_usage.append(event["usage"])
+        for choice in event["choices"] or ():
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
+                self._delta(delta, out)
+            elif choice.get("text"):
+                self._text_piece(text_of(choice["text"]), out)
+            if choice.get("finish_reason"):
+                self._finish = choice["finish_reason"]
+
+    def _delta(self, delta: dict[str, Any], out: list[StreamDelta]) -> None:
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+        if reasoning and isinstance(reasoning, str):
+            self._reasoning_piece(reasoning, out)
+        content = delta.get("content")
+        if content:
+            self._text_piece(text_of(content), out)
+        calls = delta.get("tool_calls")
+        if calls:
+            for item in calls:
+                self._calls.item(item, out)
+
+    def _responses(self, event: dict[str, Any], out: list[StreamDelta]) -> None:
+        kind = event["type"]
+        delta = event.get("delta")
+        if kind == "response.output_text.delta" and isinstance(delta, str):
+            self._text_piece(delta, out)
+        elif kind.startswith("response.reasoning") and kind.endswith(".delta"):
+            if isinstance(delta, str) and delta:
+                self._reasoning_piece(delta, out)
+        elif kind == "response.output_item.added":
+            item = event.get("item")
+            if isinstance(item, dict) and item.get("type") == "function_call":
+                key = ("o", event.get("output_index"))
+                self._calls.piece(key, item.get("call_id"), item.get("name"), None, out)
+        elif kind == "response.function_call_arguments.delta" and delta:
+            self._calls.piece(("o", event.get("output_index")), None, None, delta, out)
+        elif isinstance(event.get("response"), dict):
+            self._responses_state(kind, event["response"])
+
+    def _responses_state(self, kind: str, response: dict[str, Any]) -> None:
+        self._note_ids(response)
+        if kind not in _RESPONSES_FINISH:
+            return
+        if response.get("usage"):
+            self._final_usage = response["usage"]
+        incomplete = response.get("status") == "incomplete" or kind == "response.incomplete"
+        self._finish = "length" if incomplete else "stop"
+        if kind == "response.failed":
+            self._finish = "error"
+
+    # -- pieces ------------------------------------------------------------------------
+
+    def _note_ids(self, obj: dict[str, Any]) -> None:
+        if self._id is None and isinstance(obj.get("id"), str):
+            self._id = obj["id"]
+        if self._wire_model is None and isinstance(obj.get("model"), str):
+            self._wire_model = obj["model"]
+
+    def _reasoning_piece(self, text: str, out: list[StreamDelta]) -> None:
+        self._reasoning.append(text)
+        out.append(StreamDelta(reasoning=text))
+
+    def _text_piece(self, token: str, out: list[StreamDelta]) -> None:
+        reasoning, text = self._think.feed(token)
+        if reasoning:
+            self._reasoning_piece(reasoning, out)
+        if not text:
+            return
+        text, calls = self._buffer.feed(text)
+        for name, args in calls:
+            self._calls.whole(None, name, args, out)
+        if text:
+            self._text.append(text)
+            out.append(StreamDelta(text=text))
+
+    # -- the end -----------------------------------------------------------------------
+
+    def finish(self) -> StreamDelta:
+        """The final delta (``final=True``): finish reason, model, id, usage once.
+
+        Raises:
+            TruncatedStreamError: neither ``[DONE]`` nor a finish reason was seen.
+        """
+        if self._final is not None:
+            return self._final
+        if not self._done and self._finish is None:
+            raise TruncatedStreamError(
+                "the stream ended without [DONE] or a finish reason; the answer is incomplete",
+                partial_text="".join(self._text),
+            )
+        reasoning, text = self._think.flush()  # at most one of these two holds text:
+        text = self._buffer.flush() + text  # the buffer only sees text the splitter passed
+        self._reasoning.append(reasoning)
+        self._text.append(text)
+        self._final = StreamDelta(
+            text=text,
+            reasoning=reasoning,
+            final=True,
+            finish_reason=finish_reason(self._finish, has_calls=bool(self._calls.calls)),
+            model=self._wire_model or self._model,
+            id=self._id,
+            usage=self._usage(),
+        )
+        return self._final
+
+    def _usage(self) -> Usage | None:
+        if self._final_usage is not None:
+            return read_usage(self._final_usage)
+        chunks = [u for u in map(read_usage, self._chunk_usage) if u is not None]
+        if not chunks:
+            return None
+        totals = [u.total_tokens for u in chunks]
+        repeated_prompt = sum(1 for u in chunks if u.input_tokens > 0) >= 2
+        if repeated_prompt and totals == sorted(totals):
+            return chunks[-1]  # running cumulative figures: the last is the whole
+        total = chunks[0]
+        for usage in chunks[1:]:
+            total = add_usage(total, usage)
+        return total
+
+    def reply(self) -> Reply:
+        """Everything streamed, assembled into one :class:`Reply` (after :meth:`finish`).
+
+        Tool-call arguments are parsed here; unparseable ones are ``invalid_tool_calls``.
+        """
+        final = self.finish()
+        calls, invalid = self._calls.result()
+        return Reply(
+            text="".join(self._text),
+            reasoning="".join(self._reasoning) or None,
+            tool_calls=calls,
+            invalid_tool_calls=invalid,
+            usage=final.usage,
+            finish_reason=final.finish_reason,
+            model=final.model,
+            id=final.id,
+        )
