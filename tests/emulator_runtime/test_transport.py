@@ -183,9 +183,9 @@ async def test_closing_early_closes_the_handler_generator(mode: str, stub: StubH
         with emulator_http_client(stub) as client, client.stream("POST", url) as response:
             next(response.iter_raw())
     else:
-        async with emulator_async_http_client(stub) as client:
-            async with client.stream("POST", url) as response:
-                await response.aiter_raw().__anext__()
+        async with emulator_async_http_client(stub) as aclient:
+            async with aclient.stream("POST", url) as aresponse:
+                await aresponse.aiter_raw().__anext__()
     assert stub.closed
     assert stub.produced < 1000
 
