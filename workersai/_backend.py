@@ -8,7 +8,7 @@ backend can be added later by implementing the same two methods; it would suppor
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeAlias
 
@@ -96,7 +96,7 @@ class SyncBackend(Protocol):
         body: dict[str, Any],
         options: RequestOptions | None,
         info: StreamInfo,
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end."""
         ...
 
@@ -120,7 +120,7 @@ class AsyncBackend(Protocol):
         body: dict[str, Any],
         options: RequestOptions | None,
         info: StreamInfo,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end."""
         ...
 

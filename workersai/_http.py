@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.parse
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -383,7 +383,7 @@ class SyncHTTP(_Shell):
         body: Body,
         options: RequestOptions | None,
         info: StreamInfo,
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         call = self.prepare(target, body, options, stream=True)
         attempt = 0
         while True:
@@ -464,7 +464,7 @@ class AsyncHTTP(_Shell):
         body: Body,
         options: RequestOptions | None,
         info: StreamInfo,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         call = self.prepare(target, body, options, stream=True)
         attempt = 0
         while True:

@@ -210,7 +210,7 @@ class Twin:
             except Exception as exc:
                 return exc
             finally:
-                await agen.aclose()  # type: ignore[attr-defined]
+                await agen.aclose()
             return None
 
         return events, info, asyncio.run(main())

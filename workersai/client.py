@@ -1,0 +1,492 @@
+"""``Client`` and ``AsyncClient``: the public core API (see ``docs/core-api.md``).
+
+Both are thin twins: request bodies and reply parsing come from ``workersai.wire``, the
+I/O from a backend (``_http`` by default), and the logic both twins share lives in the
+helpers at the top of this module, so each method body is a few lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import SecretStr
+
+from . import catalog
+from ._backend import AsyncBackend, Binary, RawBody, Route, StreamInfo, SyncBackend, Target
+from ._http import AsyncHTTP, SyncHTTP
+from .config import Config, GatewayOptions, RequestOptions, Timeouts
+from .errors import (
+    BatchError,
+    InvalidInputError,
+    ResponseFormatError,
+    WorkersAIError,
+)
+from .types import (
+    ChatParams,
+    EmbeddingResult,
+    EmbedParams,
+    Endpoint,
+    Message,
+    Reply,
+    RerankResult,
+    ResponseMeta,
+    StreamDelta,
+    Usage,
+)
+from .wire.chat import build_chat_request, parse_chat_reply
+from .wire.embeddings import (
+    build_embed_request,
+    effective_batch_size,
+    parse_embed_result,
+    plan_batches,
+    validate_texts,
+)
+from .wire.rerank import build_rerank_request, parse_rerank_result
+from .wire.stream import StreamAssembler
+
+__all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
+
+T = TypeVar("T")
+DEFAULT_MAX_CONCURRENCY = 4
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What :meth:`Client.run` returns: the model output (envelope removed; raw bytes
+    for image or audio models) and what the HTTP layer learned."""
+
+    result: Any
+    meta: ResponseMeta = field(default_factory=ResponseMeta)
+
+
+@dataclass(slots=True)
+class RawReply:
+    """What :meth:`Client.run_raw` returns. A JSON answer has ``result`` set (envelope
+    removed) and empty ``content``; any other answer carries its bytes in ``content``."""
+
+    content: bytes
+    content_type: str
+    result: Any
+    meta: ResponseMeta
+
+
+# --- logic shared by both twins ------------------------------------------------------------
+
+_SHAPE_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError)
+
+
+def _parse(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+    """Run a wire parser; an unexpected answer shape becomes a ``ResponseFormatError``."""
+    try:
+        return fn(*args, **kw)
+    except WorkersAIError:
+        raise
+    except _SHAPE_ERRORS as exc:
+        raise ResponseFormatError(f"Unexpected Workers AI answer: {exc}") from exc
+
+
+def _build(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+    """Run a wire builder; a bad argument type becomes an ``InvalidInputError``."""
+    try:
+        return fn(*args, **kw)
+    except WorkersAIError:
+        raise
+    except (TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise InvalidInputError(f"Cannot build the Workers AI request: {exc}") from exc
+
+
+def _config(config: Config | None, **settings: Any) -> Config:
+    if config is None:
+        return Config.resolve(**settings)
+    given = sorted(name for name, value in settings.items() if value is not None)
+    if given:
+        raise InvalidInputError(f"pass either config= or settings, not both (got {given})")
+    return config
+
+
+def _chat(
+    model: str, messages: list[Message], params: ChatParams | None, endpoint: Endpoint,
+    stream: bool,
+) -> tuple[Target, dict[str, Any], ChatParams]:
+    """Target, body and params of one chat call (warns once for a deprecated model)."""
+    catalog.warn_if_deprecated(model)
+    params = params if params is not None else ChatParams()
+    if endpoint not in ("native", "openai"):
+        raise InvalidInputError(f"endpoint must be 'native' or 'openai', got {endpoint!r}")
+    body = _build(build_chat_request, model, messages, params, stream=stream, endpoint=endpoint)
+    route: Route = "run" if endpoint == "native" else "openai-chat"
+    return Target(model, route), body, params
+
+
+def _reply(result: Any, meta: ResponseMeta, model: str, params: ChatParams) -> Reply:
+    reply = _parse(parse_chat_reply, result, model=model, params=params)
+    reply.meta = meta
+    return reply
+
+
+def _feed(assembler: StreamAssembler, event: Any) -> list[StreamDelta]:
+    return _parse(assembler.feed, event)
+
+
+def _final(assembler: StreamAssembler, info: StreamInfo) -> StreamDelta:
+    """The closing delta: ``finish_reason``, usage once, meta (or TruncatedStreamError)."""
+    if info.done:
+        assembler.done()
+    delta = _parse(assembler.finish)
+    delta.meta = info.meta
+    return delta
+
+
+def _raw_reply(result: Any, meta: ResponseMeta) -> RawReply:
+    if isinstance(result, Binary):
+        return RawReply(result.content, result.content_type, None, meta)
+    return RawReply(b"", "application/json", result, meta)
+
+
+def _run_result(result: Any, meta: ResponseMeta) -> RunResult:
+    return RunResult(result.content if isinstance(result, Binary) else result, meta)
+
+
+_Outcome = tuple[list[list[float]], Usage | None, ResponseMeta] | WorkersAIError
+
+
+@dataclass(slots=True)
+class _EmbedJob:
+    """One ``embed`` call split into batches; merges the batch outcomes in input order."""
+
+    target: Target
+    texts: list[str]
+    params: EmbedParams
+    batches: list[range]
+    concurrency: int
+
+    @classmethod
+    def plan(
+        cls, model: str, texts: list[str], params: EmbedParams | None,
+        batch_size: int | None, max_concurrency: int | None,
+    ) -> _EmbedJob:
+        catalog.warn_if_deprecated(model)
+        validate_texts(texts)
+        if batch_size is not None and batch_size < 1:
+            raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
+        concurrency = DEFAULT_MAX_CONCURRENCY if max_concurrency is None else max_concurrency
+        if concurrency < 1:
+            raise InvalidInputError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        size = effective_batch_size(model, batch_size)
+        batches = plan_batches(len(texts), size)
+        return cls(Target(model), texts, params or EmbedParams(), batches, concurrency)
+
+    def body(self, batch: range) -> dict[str, Any]:
+        texts = self.texts[batch.start : batch.stop]
+        return _build(build_embed_request, self.target.model, texts, self.params)
+
+    def parse(self, batch: range, result: Any, meta: ResponseMeta) -> _Outcome:
+        vectors, usage = _parse(parse_embed_result, result, expected=len(batch))
+        return vectors, usage, meta
+
+    def collect(self, outcomes: list[_Outcome]) -> EmbeddingResult:
+        n = len(self.texts)
+        vectors: list[list[float] | None] = [None] * n
+        failed: dict[int, WorkersAIError] = {}
+        usages: list[Usage] = []
+        metas: list[ResponseMeta] = []
+        for batch, outcome in zip(self.batches, outcomes, strict=True):
+            if isinstance(outcome, WorkersAIError):
+                failed.update(dict.fromkeys(batch, outcome))
+                continue
+            vectors[batch.start : batch.stop] = outcome[0]
+            if outcome[1] is not None:
+                usages.append(outcome[1])
+            metas.append(outcome[2])
+        if failed:
+            if len(failed) == n:  # nothing finished: the error itself says most
+                first = outcomes[0]
+                assert isinstance(first, WorkersAIError)
+                raise first
+            raise BatchError(
+                f"{len(failed)} of {n} texts failed to embed "
+                f"({len(self.batches) - len(metas)} of {len(self.batches)} batches)",
+                results=vectors, failed=failed,
+            )
+        return EmbeddingResult([v for v in vectors if v is not None], _sum(usages), metas)
+
+
+def _sum(usages: list[Usage]) -> Usage | None:
+    if not usages:
+        return None
+    neurons = [u.neurons for u in usages if u.neurons is not None]
+    return Usage(
+        input_tokens=sum(u.input_tokens for u in usages),
+        output_tokens=sum(u.output_tokens for u in usages),
+        total_tokens=sum(u.total_tokens for u in usages),
+        neurons=sum(neurons) if neurons else None,
+    )
+
+
+def _rerank_body(
+    model: str, query: str, documents: list[str], top_k: int | None
+) -> dict[str, Any]:
+    catalog.warn_if_deprecated(model)
+    return _build(build_rerank_request, model, query, documents, top_k)
+
+
+def _repr(kind: str, config: Config) -> str:
+    return (
+        f"{kind}(account_id={config.account_id!r}, base_url={config.base_url!r}, "
+        f"gateway={config.gateway!r})"
+    )
+
+
+# --- the twins -----------------------------------------------------------------------------
+
+
+class Client:
+    """Blocking Workers AI client. Thread-safe; construction does no I/O.
+
+    Example:
+        .. code-block:: python
+
+            from workersai import Client
+            from workersai.types import Message
+
+            with Client() as client:  # CLOUDFLARE_ACCOUNT_ID / CLOUDFLARE_API_TOKEN
+                reply = client.chat("@cf/meta/llama-3.1-8b-instruct",
+                                    [Message("user", "Say hi")])
+                print(reply.text)
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str | None = None,
+        api_token: SecretStr | str | None = None,
+        base_url: str | None = None,
+        gateway: str | None = None,
+        gateway_options: GatewayOptions | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        default_headers: dict[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        config: Config | None = None,
+    ) -> None:
+        self.config = _config(
+            config, account_id=account_id, api_token=api_token, base_url=base_url,
+            gateway=gateway, gateway_options=gateway_options, timeout=timeout,
+            max_retries=max_retries, default_headers=default_headers,
+        )
+        self._backend: SyncBackend = SyncHTTP(self.config, http_client)
+
+    def __repr__(self) -> str:
+        return _repr("Client", self.config)
+
+    def chat(
+        self, model: str, messages: list[Message], params: ChatParams | None = None, *,
+        endpoint: Endpoint = "native", options: RequestOptions | None = None,
+    ) -> Reply:
+        """One chat completion."""
+        target, body, params = _chat(model, messages, params, endpoint, stream=False)
+        result, meta = self._backend.send(target, body, options)
+        return _reply(result, meta, model, params)
+
+    def stream_chat(
+        self, model: str, messages: list[Message], params: ChatParams | None = None, *,
+        endpoint: Endpoint = "native", options: RequestOptions | None = None,
+    ) -> Iterator[StreamDelta]:
+        """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        target, body, params = _chat(model, messages, params, endpoint, stream=True)
+        assembler, info = StreamAssembler(model, params), StreamInfo()
+        with contextlib.closing(self._backend.stream(target, body, options, info)) as events:
+            for event in events:
+                yield from _feed(assembler, event)
+        yield _final(assembler, info)
+
+    def embed(
+        self, model: str, texts: list[str], params: EmbedParams | None = None, *,
+        batch_size: int | None = None, max_concurrency: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> EmbeddingResult:
+        """Vectors in input order; batches run concurrently in a thread pool."""
+        if isinstance(texts, list) and not texts:
+            return EmbeddingResult([])
+        job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency)
+
+        def one(batch: range) -> _Outcome:
+            try:
+                return job.parse(batch, *self._backend.send(job.target, job.body(batch), options))
+            except WorkersAIError as err:
+                return err
+
+        workers = min(job.concurrency, len(job.batches))
+        if workers == 1:
+            return job.collect([one(b) for b in job.batches])
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workersai") as pool:
+            return job.collect(list(pool.map(one, job.batches)))
+
+    def rerank(
+        self, model: str, query: str, documents: list[str], *, top_k: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> list[RerankResult]:
+        """Documents scored against ``query``, best first."""
+        if isinstance(documents, list) and not documents:
+            return []
+        body = _rerank_body(model, query, documents, top_k)
+        result, _ = self._backend.send(Target(model), body, options)
+        return _parse(parse_rerank_result, result, n_documents=len(documents), top_k=top_k)
+
+    def run(
+        self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
+    ) -> RunResult:
+        """Any model on the native ``/ai/run/{model}`` path (escape hatch)."""
+        catalog.warn_if_deprecated(model)
+        return _run_result(*self._backend.send(Target(model), inputs, options))
+
+    def run_raw(
+        self, model: str, body: bytes, *, content_type: str,
+        query: dict[str, str] | None = None, options: RequestOptions | None = None,
+    ) -> RawReply:
+        """Post a non-JSON body (audio, image) and get JSON or raw bytes back."""
+        catalog.warn_if_deprecated(model)
+        raw = RawBody(body, content_type, query)
+        return _raw_reply(*self._backend.send(Target(model), raw, options))
+
+    def close(self) -> None:
+        """Close the pooled HTTP client (an injected ``http_client`` stays open)."""
+        self._backend.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncClient:
+    """Asynchronous Workers AI client; one instance works across event loops.
+
+    Example:
+        .. code-block:: python
+
+            import asyncio
+            from workersai import AsyncClient
+            from workersai.types import Message
+
+            async def main() -> None:
+                async with AsyncClient() as client:
+                    async for delta in client.stream_chat(
+                        "@cf/meta/llama-3.1-8b-instruct", [Message("user", "Say hi")]
+                    ):
+                        print(delta.text, end="")
+
+            asyncio.run(main())
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str | None = None,
+        api_token: SecretStr | str | None = None,
+        base_url: str | None = None,
+        gateway: str | None = None,
+        gateway_options: GatewayOptions | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        default_headers: dict[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        config: Config | None = None,
+    ) -> None:
+        self.config = _config(
+            config, account_id=account_id, api_token=api_token, base_url=base_url,
+            gateway=gateway, gateway_options=gateway_options, timeout=timeout,
+            max_retries=max_retries, default_headers=default_headers,
+        )
+        self._backend: AsyncBackend = AsyncHTTP(self.config, http_client)
+
+    def __repr__(self) -> str:
+        return _repr("AsyncClient", self.config)
+
+    async def chat(
+        self, model: str, messages: list[Message], params: ChatParams | None = None, *,
+        endpoint: Endpoint = "native", options: RequestOptions | None = None,
+    ) -> Reply:
+        """One chat completion."""
+        target, body, params = _chat(model, messages, params, endpoint, stream=False)
+        result, meta = await self._backend.send(target, body, options)
+        return _reply(result, meta, model, params)
+
+    async def stream_chat(
+        self, model: str, messages: list[Message], params: ChatParams | None = None, *,
+        endpoint: Endpoint = "native", options: RequestOptions | None = None,
+    ) -> AsyncIterator[StreamDelta]:
+        """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        target, body, params = _chat(model, messages, params, endpoint, stream=True)
+        assembler, info = StreamAssembler(model, params), StreamInfo()
+        events = self._backend.stream(target, body, options, info)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                for delta in _feed(assembler, event):
+                    yield delta
+        yield _final(assembler, info)
+
+    async def embed(
+        self, model: str, texts: list[str], params: EmbedParams | None = None, *,
+        batch_size: int | None = None, max_concurrency: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> EmbeddingResult:
+        """Vectors in input order; at most ``max_concurrency`` batches in flight."""
+        if isinstance(texts, list) and not texts:
+            return EmbeddingResult([])
+        job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency)
+        gate = asyncio.Semaphore(job.concurrency)
+
+        async def one(batch: range) -> _Outcome:
+            async with gate:
+                try:
+                    result, meta = await self._backend.send(job.target, job.body(batch), options)
+                    return job.parse(batch, result, meta)
+                except WorkersAIError as err:
+                    return err
+
+        return job.collect(list(await asyncio.gather(*(one(b) for b in job.batches))))
+
+    async def rerank(
+        self, model: str, query: str, documents: list[str], *, top_k: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> list[RerankResult]:
+        """Documents scored against ``query``, best first."""
+        if isinstance(documents, list) and not documents:
+            return []
+        body = _rerank_body(model, query, documents, top_k)
+        result, _ = await self._backend.send(Target(model), body, options)
+        return _parse(parse_rerank_result, result, n_documents=len(documents), top_k=top_k)
+
+    async def run(
+        self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
+    ) -> RunResult:
+        """Any model on the native ``/ai/run/{model}`` path (escape hatch)."""
+        catalog.warn_if_deprecated(model)
+        return _run_result(*await self._backend.send(Target(model), inputs, options))
+
+    async def run_raw(
+        self, model: str, body: bytes, *, content_type: str,
+        query: dict[str, str] | None = None, options: RequestOptions | None = None,
+    ) -> RawReply:
+        """Post a non-JSON body (audio, image) and get JSON or raw bytes back."""
+        catalog.warn_if_deprecated(model)
+        raw = RawBody(body, content_type, query)
+        return _raw_reply(*await self._backend.send(Target(model), raw, options))
+
+    async def aclose(self) -> None:
+        """Close the pooled HTTP clients (an injected ``http_client`` stays open)."""
+        await self._backend.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
