@@ -146,6 +146,8 @@ class _EventReader:
     def _parse(self, payloads: list[bytes], *, tail: bool) -> list[Any]:
         events: list[Any] = []
         for data in payloads:
+            if not data:
+                continue  # an empty data field carries nothing
             if data == DONE:
                 self.done = True
                 break

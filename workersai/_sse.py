@@ -46,6 +46,14 @@ class SSEDecoder:
             self._skip_lf = chunk.endswith(b"\r")
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         end = chunk.rfind(b"\n")
+        if (  # fast path: exactly one whole "data: ...\n\n" event, nothing pending
+            end == len(chunk) - 1
+            and chunk.find(b"\n") == end - 1
+            and chunk.startswith(b"data: ")
+            and not self._pending
+            and not self._data
+        ):
+            return [chunk[6:-2]]
         if end < 0:
             if chunk:
                 self._pending.append(chunk)

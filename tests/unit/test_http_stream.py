@@ -208,3 +208,10 @@ def test_consumer_stopping_early_closes_the_response(kind: str) -> None:
     events, _, exc = Twin(kind, server).stream(limit=1)
     assert events == [EVENTS[0]] and exc is None
     assert server.leaked == 0
+
+
+@TWINS
+def test_empty_data_events_are_skipped(kind: str) -> None:
+    data = b"data: \n\ndata:\n\n" + sse_bytes(EVENTS[0])
+    events, info, exc = Twin(kind, Server(sse_reply([data]))).stream()
+    assert exc is None and events == [EVENTS[0]] and info.done

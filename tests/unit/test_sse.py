@@ -114,3 +114,13 @@ def test_large_event_fed_byte_by_byte_is_linear() -> None:
         out.extend(decoder.feed(payload[i : i + 1]) if i else decoder.feed(b"data: x"))
     out.extend(decoder.feed(b"\n\n"))
     assert out == [b"x" + payload[1:]]
+
+
+def test_one_event_per_chunk_and_pending_state() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b'data: {"a":1}\n\n') == [b'{"a":1}']
+    assert decoder.feed(b"data: first\n") == []  # an open event...
+    assert decoder.feed(b"data: second\n\n") == [b"first\nsecond"]  # ...is joined, not lost
+    assert decoder.feed(b"data: x") == []  # an open line...
+    assert decoder.feed(b"data: y\n\n") == [b"xdata: y"]  # ...continues (framing is bytes)
+    assert decoder.feed(b"data: [DONE]\n\n") == [DONE]
