@@ -110,7 +110,7 @@ def _call_parts(item: dict[str, Any]) -> tuple[Any, Any, Any]:
     raw = src.get("arguments")
     if raw is None:
         raw = src.get("parameters")
-    return item.get("id") or item.get("call_id"), src.get("name"), raw
+    return item.get("call_id") or item.get("id"), src.get("name"), raw
 
 
 def read_tool_calls(items: Any) -> tuple[list[ToolCall], list[InvalidToolCall]]:
