@@ -93,7 +93,7 @@ class _Call:
     """Everything one logical call needs, computed once before the first attempt."""
 
     path: str
-    url: str
+    url: httpx.URL
     content: bytes
     headers: dict[str, str]
     timeout: httpx.Timeout
@@ -189,6 +189,7 @@ class _Shell:
         self._core: dict[str, str] = {}
         self._gateway_headers: dict[str, str] = {}
         self._headers: dict[str, str] = {}
+        self._urls: dict[str, httpx.URL] = {}  # parsed once per path (parsing is not free)
         self._timeouts = config.timeouts
         self._timeout = _httpx_timeout(config.timeouts, stream=False)
         self._stream_timeout = _httpx_timeout(config.timeouts, stream=True)
@@ -244,7 +245,11 @@ class _Shell:
         """Resolve URL, headers, body bytes, timeouts and retries for one call."""
         prefix = self._base()
         path = rest_path(target)
-        url = prefix + path
+        url = self._urls.get(path)
+        if url is None:
+            url = httpx.URL(prefix + path)
+            if len(self._urls) < 256:
+                self._urls[path] = url
         timeouts, headers, retries = self._timeouts, self._headers, self.config.max_retries
         timeout = self._stream_timeout if stream else self._timeout
         if options is not None:
@@ -260,7 +265,7 @@ class _Shell:
             content = body.data
             headers = {**headers, "content-type": body.content_type}
             if body.query:
-                url = f"{url}?{urllib.parse.urlencode(body.query)}"
+                url = url.copy_with(query=urllib.parse.urlencode(body.query).encode())
         else:
             content = _json.dumps(body)
         return _Call(
