@@ -32,7 +32,7 @@ from ._errors_map import (
     redact,
 )
 from ._retry import next_delay
-from ._sse import DONE, SSEDecoder
+from ._sse import EventReader
 from .config import Config, RequestOptions, Timeouts
 from .types import ResponseMeta
 
@@ -100,81 +100,6 @@ class _Call:
     stream_idle: float
     max_retries: int
     enveloped: bool
-
-
-class _EventReader:
-    """Per-chunk stream logic shared by both twins: SSE -> JSON events, errors, idle time."""
-
-    __slots__ = (
-        "_clock", "_decoder", "_error", "_headers", "_idle", "_last", "_secret", "done",
-    )
-
-    def __init__(
-        self, call: _Call, headers: Mapping[str, str], clock: Callable[[], float], secret: str
-    ) -> None:
-        self._decoder = SSEDecoder()
-        self._headers = headers
-        self._idle = call.stream_idle
-        self._clock = clock
-        self._last = clock()
-        self._secret = secret
-        self._error: errors.WorkersAIError | None = None  # raised after earlier events
-        self.done = False
-
-    def feed(self, chunk: bytes) -> list[Any]:
-        """The events completed by ``chunk``; raises on an error event or idle timeout."""
-        if self._error is not None:
-            raise self._error
-        payloads = self._decoder.feed(chunk)
-        now = self._clock()
-        if not payloads:
-            if now - self._last > self._idle:
-                raise errors.TimeoutError(
-                    f"No stream event from Workers AI for {now - self._last:.1f}s "
-                    f"(stream_idle timeout {self._idle:g}s)"
-                )
-            return []
-        self._last = now
-        return self._parse(payloads, tail=False)
-
-    def flush(self) -> list[Any]:
-        """Events left when the connection closed (an unreadable tail is truncation)."""
-        if self._error is not None:
-            raise self._error
-        return self._parse(self._decoder.flush(), tail=True)
-
-    def _parse(self, payloads: list[bytes], *, tail: bool) -> list[Any]:
-        events: list[Any] = []
-        for data in payloads:
-            if not data:
-                continue  # an empty data field carries nothing
-            if data == DONE:
-                self.done = True
-                break
-            try:
-                event = _json.loads(data)
-            except ValueError:
-                if tail:
-                    break
-                raise format_error(
-                    "Workers AI sent a malformed stream event", 200, data, self._secret
-                ) from None
-            if type(event) is dict and (
-                "errors" in event or "error" in event or "success" in event
-            ):
-                error = self._error_event(event)
-                if error is not None:
-                    if not events:
-                        raise error
-                    self._error = error  # hand over the events that came before it first
-                    break
-            events.append(event)
-        return events
-
-    def _error_event(self, event: dict[str, Any]) -> errors.APIError | None:
-        if event.get("success") is False or event.get("errors") or event.get("error"):
-            return error_from_payload(event, 200, self._headers, secret=self._secret)
-        return None
 
 
 class _Shell:
@@ -332,10 +257,10 @@ class _Shell:
 
     def reader(
         self, call: _Call, status: int, headers: Mapping[str, str], attempt: int, info: StreamInfo
-    ) -> _EventReader:
+    ) -> EventReader:
         """Start reading an event stream; records the response meta in ``info``."""
         info.meta = response_meta(status, headers, attempt + 1)
-        return _EventReader(call, headers, self.clock, self._secret)
+        return EventReader(call.stream_idle, headers, self.clock, self._secret)
 
 
 def _describe(err: errors.WorkersAIError) -> str:

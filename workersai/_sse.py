@@ -1,6 +1,7 @@
-"""Incremental Server-Sent Events decoder: bytes in, ``data`` payloads out.
+"""Server-Sent Events: an incremental decoder (bytes in, ``data`` payloads out) and the
+per-chunk :class:`EventReader` both transport twins share (JSON, error events, idle time).
 
-Works on bytes so a UTF-8 character split across network chunks is never decoded
+The decoder works on bytes so a UTF-8 character split across network chunks is never decoded
 half-way (a line break byte never occurs inside a multi-byte character); the payloads are
 handed to the JSON parser as bytes. Handles LF, CR and CRLF line endings (also a CRLF
 split across two chunks), ignores comments (``:`` lines) and every field but ``data``,
@@ -11,7 +12,13 @@ joins multi-line data with ``\\n``, and treats a bare ``[DONE]`` line like
 
 from __future__ import annotations
 
-__all__ = ["DONE", "SSEDecoder"]
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import _json, errors
+from ._errors_map import error_from_payload, format_error
+
+__all__ = ["DONE", "EventReader", "SSEDecoder"]
 
 DONE = b"[DONE]"
 """The payload that ends a Workers AI stream."""
@@ -94,3 +101,78 @@ class SSEDecoder:
             # comments (":...") and other fields (event, id, retry) do not matter here
         self._data = data
         return events
+
+
+class EventReader:
+    """Per-chunk stream logic shared by both twins: SSE -> JSON events, errors, idle time."""
+
+    __slots__ = (
+        "_clock", "_decoder", "_error", "_headers", "_idle", "_last", "_secret", "done",
+    )
+
+    def __init__(
+        self, idle: float, headers: Mapping[str, str], clock: Callable[[], float], secret: str
+    ) -> None:
+        self._decoder = SSEDecoder()
+        self._headers = headers
+        self._idle = idle
+        self._clock = clock
+        self._last = clock()
+        self._secret = secret
+        self._error: errors.WorkersAIError | None = None  # raised after earlier events
+        self.done = False
+
+    def feed(self, chunk: bytes) -> list[Any]:
+        """The events completed by ``chunk``; raises on an error event or idle timeout."""
+        if self._error is not None:
+            raise self._error
+        payloads = self._decoder.feed(chunk)
+        now = self._clock()
+        if not payloads:
+            if now - self._last > self._idle:
+                raise errors.TimeoutError(
+                    f"No stream event from Workers AI for {now - self._last:.1f}s "
+                    f"(stream_idle timeout {self._idle:g}s)"
+                )
+            return []
+        self._last = now
+        return self._parse(payloads, tail=False)
+
+    def flush(self) -> list[Any]:
+        """Events left when the connection closed (an unreadable tail is truncation)."""
+        if self._error is not None:
+            raise self._error
+        return self._parse(self._decoder.flush(), tail=True)
+
+    def _parse(self, payloads: list[bytes], *, tail: bool) -> list[Any]:
+        events: list[Any] = []
+        for data in payloads:
+            if not data:
+                continue  # an empty data field carries nothing
+            if data == DONE:
+                self.done = True
+                break
+            try:
+                event = _json.loads(data)
+            except ValueError:
+                if tail:
+                    break
+                raise format_error(
+                    "Workers AI sent a malformed stream event", 200, data, self._secret
+                ) from None
+            if type(event) is dict and (
+                "errors" in event or "error" in event or "success" in event
+            ):
+                error = self._error_event(event)
+                if error is not None:
+                    if not events:
+                        raise error
+                    self._error = error  # hand over the events that came before it first
+                    break
+            events.append(event)
+        return events
+
+    def _error_event(self, event: dict[str, Any]) -> errors.APIError | None:
+        if event.get("success") is False or event.get("errors") or event.get("error"):
+            return error_from_payload(event, 200, self._headers, secret=self._secret)
+        return None
