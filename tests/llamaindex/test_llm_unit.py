@@ -132,6 +132,26 @@ def test_token_never_serialized_or_printed() -> None:
     assert clone.model == llm.model
 
 
+def test_builds_core_client_with_fields_once() -> None:
+    import httpx
+
+    injected = httpx.Client()
+    llm = WorkersAI(account_id=ACCOUNT, api_token=TOKEN, base_url="http://127.0.0.1:1/v4",
+                    gateway="gw", timeout=3.0, max_retries=5, default_headers={"x-a": "1"},
+                    http_client=injected)
+    client = llm._get_client()
+    assert client is llm._get_client()
+    cfg = client.config
+    assert (cfg.account_id, cfg.base_url, cfg.gateway, cfg.max_retries) == (
+        ACCOUNT, "http://127.0.0.1:1/v4", "gw", 5
+    )
+    assert cfg.timeouts.read == 3.0 and cfg.default_headers == {"x-a": "1"}
+    assert TOKEN not in repr(client)
+    llm.close()
+    assert llm._client is None and not injected.is_closed
+    injected.close()
+
+
 # --- requests -----------------------------------------------------------------------------
 
 
