@@ -117,9 +117,7 @@ def read_responses(result: dict[str, Any]) -> Reply:
         if kind == "message":
             texts.append(_join_texts(item.get("content")))
         elif kind == "reasoning":
-            reasoning.append(
-                _join_texts(item.get("content")) or _join_texts(item.get("summary"))
-            )
+            reasoning.append(_join_texts(item.get("content")) or _join_texts(item.get("summary")))
         elif kind == "function_call":
             items.append(item)
     calls, invalid = read_tool_calls(items)

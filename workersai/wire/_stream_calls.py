@@ -68,9 +68,7 @@ class CallTracker:
             key = ("id", call_id)
         self.piece(key, call_id, name, args, out)
 
-    def piece(
-        self, key: Any, call_id: Any, name: Any, args: Any, out: list[StreamDelta]
-    ) -> None:
+    def piece(self, key: Any, call_id: Any, name: Any, args: Any, out: list[StreamDelta]) -> None:
         """A fragment of the call ``key`` names (``None``: the current call)."""
         local = self._local(key, call_id)
         call = self.calls[local]

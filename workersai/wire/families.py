@@ -111,6 +111,7 @@ CHAT_RULES: dict[str, ChatRules] = {
 UNKNOWN_CHAT = replace(_CHAT, known=False)
 """Rules for an id the catalog does not know: chat-completions form, nothing refused."""
 
+
 def _openai_endpoint(rules: ChatRules) -> ChatRules:
     return replace(
         rules, tool_choice=True, bare_json_schema=False, stream_usage=True, image_detail=True

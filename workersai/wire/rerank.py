@@ -59,9 +59,7 @@ def _item(item: Any, n_documents: int) -> RerankResult:
     return RerankResult(index=index, score=float(score))
 
 
-def parse_rerank_result(
-    result: Any, *, n_documents: int, top_k: int | None
-) -> list[RerankResult]:
+def parse_rerank_result(result: Any, *, n_documents: int, top_k: int | None) -> list[RerankResult]:
     """Scored documents, best first, at most ``top_k``.
 
     Raises:

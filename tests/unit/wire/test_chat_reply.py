@@ -55,8 +55,14 @@ def test_classic_tool_call_gets_a_stable_minted_id() -> None:
 
 def test_classic_json_mode_object_response() -> None:
     reply = parse("classic_json_mode.json", LLAMA33)
-    assert reply.parsed == {"name": "India", "capital": "New Delhi", "languages": ["Hindi", "English"]}
-    assert reply.text == '{"name": "India", "capital": "New Delhi", "languages": ["Hindi", "English"]}'
+    assert reply.parsed == {
+        "name": "India",
+        "capital": "New Delhi",
+        "languages": ["Hindi", "English"],
+    }
+    assert (
+        reply.text == '{"name": "India", "capital": "New Delhi", "languages": ["Hindi", "English"]}'
+    )
 
 
 @pytest.mark.parametrize(("response", "text", "parsed"), [(42, "42", 42), (None, "", None)])
@@ -69,7 +75,10 @@ def test_json_mode_text_is_parsed() -> None:
     params = ChatParams(response_format=ResponseFormat("json_object"))
     reply = parse_chat_reply({"response": '{"a": 1}'}, model=LLAMA33, params=params)
     assert reply.parsed == {"a": 1}
-    assert parse_chat_reply({"response": '{"a": 1}'}, model=LLAMA33, params=ChatParams()).parsed is None
+    assert (
+        parse_chat_reply({"response": '{"a": 1}'}, model=LLAMA33, params=ChatParams()).parsed
+        is None
+    )
 
 
 def test_classic_reported_length() -> None:
@@ -81,7 +90,9 @@ def test_text_tool_call_only_when_it_names_an_offered_tool() -> None:
     offered = ChatParams(tools=[WEATHER])
     reply = parse("classic_text_tool_call.json", LLAMA33, offered)
     assert reply.text == ""
-    assert [(c.name, c.arguments) for c in reply.tool_calls] == [("get_weather", {"city": "London"})]
+    assert [(c.name, c.arguments) for c in reply.tool_calls] == [
+        ("get_weather", {"city": "London"})
+    ]
     assert reply.finish_reason == "tool_calls"
     other = ChatParams(tools=[ToolSpec("get_time")])
     assert parse("classic_text_tool_call.json", LLAMA33, other).tool_calls == []
@@ -97,8 +108,10 @@ def test_text_tool_call_with_extra_keys_or_object_response() -> None:
     as_object = {"response": {"name": "get_weather", "arguments": '{"city": "Rome"}'}}
     reply = parse_chat_reply(as_object, model=LLAMA33, params=params)
     assert reply.tool_calls[0].arguments == {"city": "Rome"} and reply.parsed is None
-    several = {"response": '[{"name":"get_weather","parameters":{"city":"A"}},'
-               '{"name":"get_weather","parameters":{"city":"B"}}]'}
+    several = {
+        "response": '[{"name":"get_weather","parameters":{"city":"A"}},'
+        '{"name":"get_weather","parameters":{"city":"B"}}]'
+    }
     calls = parse_chat_reply(several, model=LLAMA33, params=params).tool_calls
     assert [c.arguments["city"] for c in calls] == ["A", "B"] and calls[0].id != calls[1].id
 
@@ -155,7 +168,10 @@ def test_unparseable_arguments_are_kept_as_invalid() -> None:
 
 
 def test_non_object_arguments_and_nameless_calls_are_invalid() -> None:
-    result = {"response": None, "tool_calls": [{"name": "f", "arguments": "[1]"}, {"arguments": {}}]}
+    result = {
+        "response": None,
+        "tool_calls": [{"name": "f", "arguments": "[1]"}, {"arguments": {}}],
+    }
     reply = parse_chat_reply(result, model=LLAMA33, params=ChatParams())
     assert reply.tool_calls == []
     assert [i.error for i in reply.invalid_tool_calls] == [

@@ -38,8 +38,9 @@ WEATHER = ToolSpec(
 TIME = ToolSpec("getTime", "Current time", {"type": "object", "properties": {}})
 
 
-def build(model: str, params: ChatParams | None = None, messages: list[Message] | None = None,
-          **kw: Any) -> dict[str, Any]:
+def build(
+    model: str, params: ChatParams | None = None, messages: list[Message] | None = None, **kw: Any
+) -> dict[str, Any]:
     kw.setdefault("stream", False)
     kw.setdefault("endpoint", "native")
     return build_chat_request(model, messages or HI, params or ChatParams(), **kw)
@@ -56,13 +57,25 @@ def test_openai_endpoint_adds_model() -> None:
 
 @pytest.mark.parametrize("model", [LLAMA33, GEMMA4, GPT_OSS])
 def test_sampling_only_when_set_and_zero_is_sent(model: str) -> None:
-    params = ChatParams(temperature=0, max_tokens=64, top_p=0.5, top_k=5, seed=7,
-                        repetition_penalty=1.1, frequency_penalty=0.2, presence_penalty=0.0,
-                        stop=["\n\n", "END"])
+    params = ChatParams(
+        temperature=0,
+        max_tokens=64,
+        top_p=0.5,
+        top_k=5,
+        seed=7,
+        repetition_penalty=1.1,
+        frequency_penalty=0.2,
+        presence_penalty=0.0,
+        stop=["\n\n", "END"],
+    )
     body = build(model, params)
     assert body["temperature"] == 0 and body["presence_penalty"] == 0.0
     assert {k: body[k] for k in ("max_tokens", "top_p", "top_k", "seed")} == {
-        "max_tokens": 64, "top_p": 0.5, "top_k": 5, "seed": 7}
+        "max_tokens": 64,
+        "top_p": 0.5,
+        "top_k": 5,
+        "seed": 7,
+    }
     assert body["repetition_penalty"] == 1.1 and body["frequency_penalty"] == 0.2
     assert body["stop"] == ["\n\n", "END"]
     assert set(build(model)) == {"messages"}
@@ -73,7 +86,8 @@ def test_stream_flag_and_usage_option_per_family() -> None:
     assert "stream_options" not in build(LLAMA33, stream=True)
     assert build(GEMMA4, stream=True)["stream_options"] == {"include_usage": True}
     assert build(LLAMA33, stream=True, endpoint="openai")["stream_options"] == {
-        "include_usage": True}
+        "include_usage": True
+    }
     assert "stream" not in build(GEMMA4)
 
 
@@ -93,18 +107,33 @@ def test_tool_round_trip_matches_the_reference_shape() -> None:
     ]
     assert build(GEMMA4, messages=messages)["messages"] == [
         {"role": "user", "content": "Weather in London?"},
-        {"role": "assistant", "content": "", "tool_calls": [{
-            "id": "chatcmpl-tool-8a89c35582d60474", "type": "function",
-            "function": {"name": "getWeather", "arguments": "{\"city\":\"London\"}"}}]},
-        {"role": "tool", "tool_call_id": "chatcmpl-tool-8a89c35582d60474",
-         "name": "getWeather", "content": "{\"temp_c\":14}"},
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [
+                {
+                    "id": "chatcmpl-tool-8a89c35582d60474",
+                    "type": "function",
+                    "function": {"name": "getWeather", "arguments": '{"city":"London"}'},
+                }
+            ],
+        },
+        {
+            "role": "tool",
+            "tool_call_id": "chatcmpl-tool-8a89c35582d60474",
+            "name": "getWeather",
+            "content": '{"temp_c":14}',
+        },
     ]
 
 
 def test_classic_call_ids_get_nine_alphanumerics_consistently() -> None:
     call = ToolCall("c_1", "getWeather", {})
-    messages = [Message("user", "q"), Message("assistant", tool_calls=[call]),
-                Message("tool", "r", tool_call_id="c_1", name="getWeather")]
+    messages = [
+        Message("user", "q"),
+        Message("assistant", tool_calls=[call]),
+        Message("tool", "r", tool_call_id="c_1", name="getWeather"),
+    ]
     sent = build(MISTRAL, messages=messages)["messages"]
     wire_id = sent[1]["tool_calls"][0]["id"]
     assert len(wire_id) == 9 and wire_id.isalnum() and sent[2]["tool_call_id"] == wire_id
@@ -121,17 +150,28 @@ def test_classic_tools_get_descriptions_filled() -> None:
     fn = body["tools"][0]["function"]
     assert body["tools"][0]["type"] == "function"
     assert fn["description"] == "getWeather"
-    assert fn["parameters"]["properties"]["latitude"] == {"type": "string",
-                                                          "description": "latitude"}
+    assert fn["parameters"]["properties"]["latitude"] == {
+        "type": "string",
+        "description": "latitude",
+    }
     bare = build(LLAMA33, ChatParams(tools=[ToolSpec("ping")]))["tools"][0]["function"]
     assert bare["parameters"] == {"type": "object", "properties": {}}
 
 
 def test_classic_property_without_type_gets_one() -> None:
-    spec = ToolSpec("f", "d", {"type": "object", "properties": {
-        "x": {"anyOf": [{"type": "null"}, {"type": "integer"}], "title": "X value"}}})
+    spec = ToolSpec(
+        "f",
+        "d",
+        {
+            "type": "object",
+            "properties": {
+                "x": {"anyOf": [{"type": "null"}, {"type": "integer"}], "title": "X value"}
+            },
+        },
+    )
     prop = build(LLAMA33, ChatParams(tools=[spec]))["tools"][0]["function"]["parameters"][
-        "properties"]["x"]
+        "properties"
+    ]["x"]
     assert prop["type"] == "integer" and prop["description"] == "X value"
 
 
@@ -143,8 +183,12 @@ def test_chat_tools_kept_as_given_with_strict() -> None:
 
 @pytest.mark.parametrize(
     ("choice", "wire"),
-    [("auto", "auto"), ("none", "none"), ("required", "required"),
-     (ForcedTool("getTime"), {"type": "function", "function": {"name": "getTime"}})],
+    [
+        ("auto", "auto"),
+        ("none", "none"),
+        ("required", "required"),
+        (ForcedTool("getTime"), {"type": "function", "function": {"name": "getTime"}}),
+    ],
 )
 def test_tool_choice_on_chat_models(choice: Any, wire: Any) -> None:
     body = build(GLM, ChatParams(tools=[WEATHER, TIME], tool_choice=choice))
@@ -156,8 +200,9 @@ def test_tool_choice_emulated_on_classic_models() -> None:
     assert [t["function"]["name"] for t in forced["tools"]] == ["getTime"]
     assert "tool_choice" not in forced
     assert "tools" not in build(LLAMA33, ChatParams(tools=[WEATHER], tool_choice="none"))
-    assert len(build(LLAMA33, ChatParams(tools=[WEATHER, TIME], tool_choice="required"))[
-        "tools"]) == 2
+    assert (
+        len(build(LLAMA33, ChatParams(tools=[WEATHER, TIME], tool_choice="required"))["tools"]) == 2
+    )
 
 
 def test_forced_tool_must_be_offered() -> None:
@@ -175,10 +220,13 @@ def test_parallel_tool_calls_where_accepted() -> None:
 def test_json_mode_forms() -> None:
     schema = ResponseFormat("json_schema", SCHEMA, name="country", strict=True)
     assert build(LLAMA33, ChatParams(response_format=schema))["response_format"] == {
-        "type": "json_schema", "json_schema": SCHEMA}
+        "type": "json_schema",
+        "json_schema": SCHEMA,
+    }
     assert build(GEMMA4, ChatParams(response_format=schema))["response_format"] == {
         "type": "json_schema",
-        "json_schema": {"name": "country", "schema": SCHEMA, "strict": True}}
+        "json_schema": {"name": "country", "schema": SCHEMA, "strict": True},
+    }
     guided = build(MISTRAL, ChatParams(response_format=schema))
     assert guided["guided_json"] == SCHEMA and "response_format" not in guided
     assert build(LLAMA4, ChatParams(response_format=schema))["guided_json"] == SCHEMA
@@ -189,21 +237,31 @@ def test_json_mode_forms() -> None:
 
 def test_json_mode_reference_request_for_classic() -> None:
     """Reference section 2.3's request, built from neutral input."""
-    schema = {"type": "object", "properties": {"name": {"type": "string"},
-              "capital": {"type": "string"}}, "required": ["name", "capital"]}
-    messages = [Message("system", "Extract data about a country."),
-                Message("user", "Tell me about India.")]
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "capital": {"type": "string"}},
+        "required": ["name", "capital"],
+    }
+    messages = [
+        Message("system", "Extract data about a country."),
+        Message("user", "Tell me about India."),
+    ]
     params = ChatParams(response_format=ResponseFormat("json_schema", schema))
     assert build(LLAMA33, params, messages) == {
-        "messages": [{"role": "system", "content": "Extract data about a country."},
-                     {"role": "user", "content": "Tell me about India."}],
-        "response_format": {"type": "json_schema", "json_schema": schema}}
+        "messages": [
+            {"role": "system", "content": "Extract data about a country."},
+            {"role": "user", "content": "Tell me about India."},
+        ],
+        "response_format": {"type": "json_schema", "json_schema": schema},
+    }
 
 
 def test_json_mode_refusals() -> None:
     with pytest.raises(InvalidInputError, match="no JSON mode"):
-        build("@cf/meta/llama-3.2-3b-instruct", ChatParams(response_format=ResponseFormat(
-            "json_object")))
+        build(
+            "@cf/meta/llama-3.2-3b-instruct",
+            ChatParams(response_format=ResponseFormat("json_object")),
+        )
     with pytest.raises(InvalidInputError, match="needs a schema"):
         build(GEMMA4, ChatParams(response_format=ResponseFormat("json_schema")))
 
@@ -225,8 +283,12 @@ def test_reasoning_effort() -> None:
 
 
 def test_gpt_oss_is_sent_the_messages_form() -> None:
-    body = build(GPT_OSS, ChatParams(max_tokens=100, tools=[TIME], tool_choice="auto"),
-                 [Message("system", "Be brief"), Message("user", "Hi")], stream=True)
+    body = build(
+        GPT_OSS,
+        ChatParams(max_tokens=100, tools=[TIME], tool_choice="auto"),
+        [Message("system", "Be brief"), Message("user", "Hi")],
+        stream=True,
+    )
     assert body["messages"][0] == {"role": "system", "content": "Be brief"}
     assert body["tools"][0]["function"]["name"] == "getTime" and body["tool_choice"] == "auto"
     assert body["max_tokens"] == 100 and body["stream_options"] == {"include_usage": True}
@@ -237,7 +299,8 @@ def test_images_as_data_url_parts_for_vision_models() -> None:
     msg = Message("user", [TextPart("What is this?"), ImagePart(PNG, detail="low")])
     assert build(VISION, messages=[msg])["messages"][0]["content"] == [
         {"type": "text", "text": "What is this?"},
-        {"type": "image_url", "image_url": {"url": PNG}}]
+        {"type": "image_url", "image_url": {"url": PNG}},
+    ]
     chat_parts = build("@cf/moonshotai/kimi-k2.6", messages=[msg])["messages"][0]["content"]
     assert chat_parts[1] == {"type": "image_url", "image_url": {"url": PNG, "detail": "low"}}
 
@@ -255,20 +318,30 @@ def test_text_parts_flattened_to_a_string() -> None:
 
 
 def test_consecutive_same_role_merged_for_classic_only() -> None:
-    messages = [Message("system", "s1"), Message("system", "s2"), Message("user", "u1"),
-                Message("user", [TextPart("u2")]), Message("assistant", "a")]
+    messages = [
+        Message("system", "s1"),
+        Message("system", "s2"),
+        Message("user", "u1"),
+        Message("user", [TextPart("u2")]),
+        Message("assistant", "a"),
+    ]
     merged = build(LLAMA33, messages=messages)["messages"]
-    assert merged == [{"role": "system", "content": "s1\n\ns2"},
-                      {"role": "user", "content": "u1\nu2"},
-                      {"role": "assistant", "content": "a"}]
+    assert merged == [
+        {"role": "system", "content": "s1\n\ns2"},
+        {"role": "user", "content": "u1\nu2"},
+        {"role": "assistant", "content": "a"},
+    ]
     assert len(build(GEMMA4, messages=messages)["messages"]) == 5
 
 
 def test_tool_results_never_merged_and_names_looked_up() -> None:
     calls = [ToolCall("id000000a", "getTime", {}), ToolCall("id000000b", "getWeather", {})]
-    messages = [Message("user", "q"), Message("assistant", tool_calls=calls),
-                Message("tool", "1", tool_call_id="id000000a"),
-                Message("tool", "2", tool_call_id="id000000b")]
+    messages = [
+        Message("user", "q"),
+        Message("assistant", tool_calls=calls),
+        Message("tool", "1", tool_call_id="id000000a"),
+        Message("tool", "2", tool_call_id="id000000b"),
+    ]
     sent = build(LLAMA33, messages=messages)["messages"]
     assert [m.get("name") for m in sent[2:]] == ["getTime", "getWeather"]
     assert sent[1]["content"] == ""
@@ -292,8 +365,11 @@ def test_unknown_model_uses_chat_completions_form() -> None:
 
 
 def test_openai_endpoint_uses_openai_shapes_for_classic_models() -> None:
-    params = ChatParams(tools=[WEATHER], tool_choice="required",
-                        response_format=ResponseFormat("json_schema", SCHEMA))
+    params = ChatParams(
+        tools=[WEATHER],
+        tool_choice="required",
+        response_format=ResponseFormat("json_schema", SCHEMA),
+    )
     body = build(LLAMA33, params, endpoint="openai")
     assert body["tool_choice"] == "required"
     assert body["response_format"]["json_schema"]["schema"] == SCHEMA

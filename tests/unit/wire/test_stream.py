@@ -23,8 +23,11 @@ CHUNKS = [1, 7, 97, 100_000]
 
 
 def fragments(deltas: list[StreamDelta]) -> list[tuple[int, str | None, str | None, str]]:
-    return [(d.tool_call.index, d.tool_call.id, d.tool_call.name, d.tool_call.arguments)
-            for d in deltas if d.tool_call is not None]
+    return [
+        (d.tool_call.index, d.tool_call.id, d.tool_call.name, d.tool_call.arguments)
+        for d in deltas
+        if d.tool_call is not None
+    ]
 
 
 @pytest.mark.parametrize("chunk", CHUNKS)
@@ -38,19 +41,24 @@ def test_classic_text_stream(chunk: int) -> None:
 
 def test_classic_whole_tool_call_matches_the_non_stream_id() -> None:
     deltas, final, asm = run_stream(LLAMA33, None, stream_bytes("classic_whole_tool_call.sse"))
-    assert fragments(deltas) == [(0, mint_call_id(0, "add", {"a": 1, "b": 2}), "add",
-                                  '{"a":1,"b":2}')]
+    assert fragments(deltas) == [
+        (0, mint_call_id(0, "add", {"a": 1, "b": 2}), "add", '{"a":1,"b":2}')
+    ]
     assert final.finish_reason == "tool_calls"
     assert final.usage == Usage(30, 9, 39, cached_input_tokens=0, neurons=0.25)
-    whole = parse_chat_reply({"response": None, "tool_calls": [
-        {"name": "add", "arguments": {"a": 1, "b": 2}}]}, model=LLAMA33, params=ChatParams())
+    whole = parse_chat_reply(
+        {"response": None, "tool_calls": [{"name": "add", "arguments": {"a": 1, "b": 2}}]},
+        model=LLAMA33,
+        params=ChatParams(),
+    )
     assert asm.reply().tool_calls == whole.tool_calls
 
 
 @pytest.mark.parametrize("chunk", CHUNKS)
 def test_classic_index_deltas_with_null_finalisation(chunk: int) -> None:
-    deltas, final, asm = run_stream(LLAMA33, None, stream_bytes("classic_index_deltas.sse"),
-                                    chunk=chunk)
+    deltas, final, asm = run_stream(
+        LLAMA33, None, stream_bytes("classic_index_deltas.sse"), chunk=chunk
+    )
     assert fragments(deltas) == [
         (0, "chatcmpl-tool-48e2…", "get_weather", ""),
         (0, None, None, '{"location": "'),
@@ -60,8 +68,10 @@ def test_classic_index_deltas_with_null_finalisation(chunk: int) -> None:
     ]
     assert final.finish_reason == "tool_calls" and final.usage is None
     calls = asm.reply().tool_calls
-    assert [(c.name, c.arguments) for c in calls] == [("get_weather", {"location": "London"}),
-                                                      ("get_time", {"tz": "UTC"})]
+    assert [(c.name, c.arguments) for c in calls] == [
+        ("get_weather", {"location": "London"}),
+        ("get_time", {"tz": "UTC"}),
+    ]
 
 
 @pytest.mark.parametrize("chunk", CHUNKS)
@@ -71,8 +81,7 @@ def test_chat_gemma4_stream_counts_usage_once(chunk: int) -> None:
     assert final.finish_reason == "stop"
     assert final.model == "@cf/google/gemma-4-26b-a4b-it-external"
     assert final.id == "f962…"
-    assert final.usage == Usage(147, 16, 163, cached_input_tokens=0,
-                                neurons=1.7727271914482117)
+    assert final.usage == Usage(147, 16, 163, cached_input_tokens=0, neurons=1.7727271914482117)
 
 
 def test_incremental_chunk_usage_is_summed_without_a_trailer() -> None:
@@ -90,8 +99,9 @@ def test_running_cumulative_usage_takes_the_last_figure() -> None:
 
 @pytest.mark.parametrize("chunk", CHUNKS)
 def test_glm_whole_call_in_one_delta_after_text(chunk: int) -> None:
-    deltas, final, _ = run_stream(GLM, ChatParams(tools=[WEATHER]),
-                                  stream_bytes("chat_glm_whole_tool.sse"), chunk=chunk)
+    deltas, final, _ = run_stream(
+        GLM, ChatParams(tools=[WEATHER]), stream_bytes("chat_glm_whole_tool.sse"), chunk=chunk
+    )
     assert texts(deltas) == "Checking the weather."
     assert fragments(deltas) == [(0, "call_glm_1", "get_weather", '{"city": "Berlin"}')]
     assert final.finish_reason == "tool_calls" and final.usage == Usage(50, 20, 70)
@@ -109,7 +119,9 @@ def test_split_tool_calls_by_index_and_invalid_arguments() -> None:
     ]
     reply = asm.reply()
     assert [(c.id, c.arguments) for c in reply.tool_calls] == [
-        ("call_a", {"city": "Oslo"}), ("call_b", {"city": "Rome"})]
+        ("call_a", {"city": "Oslo"}),
+        ("call_b", {"city": "Rome"}),
+    ]
     [bad] = reply.invalid_tool_calls
     assert (bad.id, bad.raw_arguments) == ("call_c", '{"city": "Lon')
     assert final.finish_reason == "tool_calls"
@@ -127,7 +139,7 @@ def test_neurons_only_usage() -> None:
 
 @pytest.mark.parametrize("chunk", CHUNKS)
 def test_r1_think_split_across_tokens(chunk: int) -> None:
-    deltas, final, asm = run_stream(R1, None, stream_bytes("r1_think.sse"), chunk=chunk)
+    deltas, _final, asm = run_stream(R1, None, stream_bytes("r1_think.sse"), chunk=chunk)
     assert reasoning(deltas) == "Okay, 2+2 is 4."
     assert texts(deltas) == "The answer is 4."
     assert all("<" not in d.text and "<" not in d.reasoning for d in deltas)
@@ -138,11 +150,15 @@ def test_r1_think_split_across_tokens(chunk: int) -> None:
 
 @pytest.mark.parametrize("chunk", CHUNKS)
 def test_responses_stream_events(chunk: int) -> None:
-    deltas, final, asm = run_stream(GPT_OSS, None, stream_bytes("responses_gpt_oss.sse"),
-                                    chunk=chunk)
+    deltas, final, asm = run_stream(
+        GPT_OSS, None, stream_bytes("responses_gpt_oss.sse"), chunk=chunk
+    )
     assert reasoning(deltas) == "Need weather." and texts(deltas) == "Checking"
-    assert fragments(deltas) == [(0, "call_r1", "get_weather", ""), (0, None, None, '{"city":'),
-                                 (0, None, None, '"Oslo"}')]
+    assert fragments(deltas) == [
+        (0, "call_r1", "get_weather", ""),
+        (0, None, None, '{"city":'),
+        (0, None, None, '"Oslo"}'),
+    ]
     assert final.finish_reason == "tool_calls" and final.id == "resp_s1"
     assert final.usage == Usage(31, 12, 43)
     assert asm.reply().tool_calls[0].arguments == {"city": "Oslo"}
@@ -201,3 +217,28 @@ def test_text_completion_chunks() -> None:
     asm = StreamAssembler(QWEN3, ChatParams())
     out = asm.feed({"object": "text_completion", "choices": [{"index": 0, "text": "Once"}]})
     assert [d.text for d in out] == ["Once"]
+
+
+def test_a_reused_wire_index_with_a_new_id_starts_a_new_call() -> None:
+    asm = StreamAssembler(LLAMA33, ChatParams())
+    first = {"index": 0, "id": "call_one1", "function": {"name": "a", "arguments": "{}"}}
+    second = {"index": 0, "id": "call_two2", "function": {"name": "b", "arguments": "{}"}}
+    out = asm.feed({"tool_calls": [first]}) + asm.feed({"tool_calls": [second]})
+    assert fragments(out) == [(0, "call_one1", "a", "{}"), (1, "call_two2", "b", "{}")]
+
+
+def test_assembler_is_fast_enough_per_token() -> None:
+    import time
+
+    asm = StreamAssembler(GEMMA4, ChatParams(tools=[WEATHER]))
+    event = {
+        "choices": [{"index": 0, "delta": {"content": "tok"}, "finish_reason": None}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 1, "total_tokens": 1},
+    }
+    start = time.perf_counter()
+    for _ in range(20_000):
+        asm.feed(event)
+    per_token = (time.perf_counter() - start) / 20_000
+    assert per_token < 50e-6  # generous bound: ~2 µs on a laptop
+    asm.done()
+    assert asm.finish().usage == Usage(0, 20_000, 20_000)
