@@ -1,7 +1,7 @@
 """``workersai.tasks`` against the emulator's task serving, end to end.
 
-Two ways in: a minimal bridge client calling ``handle_task`` directly, and (once
-``workersai.client`` imports) the real ``Client`` over ``httpx.MockTransport``.
+Two ways in: a minimal bridge client calling ``handle_task`` directly, and the real
+``Client``/``AsyncClient`` over ``httpx.MockTransport``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from workersai import tasks
+from workersai.client import AsyncClient, Client
 from workersai.emulator._tasks import handle_task, make_wav
 from workersai.errors import BadRequestError, InvalidInputError
 from workersai.types import ResponseMeta
@@ -72,9 +73,8 @@ def client(request: pytest.FixtureRequest) -> Iterator[Any]:
     if request.param == "bridge":
         yield Bridge()
         return
-    client_module = pytest.importorskip("workersai.client", exc_type=ImportError)
     http = httpx.Client(transport=httpx.MockTransport(_mock_handler))
-    real = client_module.Client(account_id=ACCOUNT, api_token="test-token", http_client=http,
+    real = Client(account_id=ACCOUNT, api_token="test-token", http_client=http,
                                 max_retries=0)
     yield real
     real.close()
@@ -147,13 +147,11 @@ def test_errors(client: Any) -> None:
 
 
 async def test_async_client_round_trip() -> None:
-    client_module = pytest.importorskip("workersai.client", exc_type=ImportError)
-
     async def handler(request: httpx.Request) -> httpx.Response:
         return _mock_handler(request)
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    aclient = client_module.AsyncClient(account_id=ACCOUNT, api_token="test-token",
+    aclient = AsyncClient(account_id=ACCOUNT, api_token="test-token",
                                         http_client=http, max_retries=0)
     try:
         spoken = await tasks.asynthesize_speech(aclient, "@cf/deepgram/aura-1", "hi there")
