@@ -9,8 +9,10 @@ index deltas at the top level); ``chat.completion.chunk`` events with ``delta.co
 and Responses events (``response.output_text.delta`` ... ``response.completed``).
 
 Usage is reported once, on the final delta: the last native cumulative usage event if
-one came; else, from per-chunk usage, the running cumulative figure when chunks repeat the
-prompt count (cumulative style) or the sum of the chunks (incremental style, section 3.2).
+one came; else a usage-only ``choices: []`` chunk that counts the prompt (OpenAI's
+``include_usage`` total); else, from per-chunk usage, the running cumulative figure when
+chunks repeat the prompt count (cumulative style) or the sum of the chunks (incremental
+style, section 3.2; gemma-4's usage-only chunk counts no prompt and is summed).
 
 ``</think>`` reasoning is split as in ``_reasoning`` (tag split across tokens included).
 When tools were offered, answer text that opens with ``{``/``[`` is held back until it
@@ -60,6 +62,7 @@ class StreamAssembler:
         "_id",
         "_model",
         "_reasoning",
+        "_tail_usage",
         "_text",
         "_think",
         "_wire_model",
@@ -78,11 +81,14 @@ class StreamAssembler:
         self._wire_model: str | None = None
         self._final_usage: Any = None
         self._chunk_usage: list[Any] = []
+        self._tail_usage: Any = None
         self._final: StreamDelta | None = None
 
     def feed(self, event: dict[str, Any]) -> list[StreamDelta]:
         """The deltas one decoded event yields (often one, sometimes none)."""
         out: list[StreamDelta] = []
+        if not isinstance(event, dict):
+            return out
         if "choices" in event:
             self._chat(event, out)
         elif "streamed_data" in event:
@@ -116,8 +122,11 @@ class StreamAssembler:
 
     def _chat(self, event: dict[str, Any], out: list[StreamDelta]) -> None:
         self._note_ids(event)
-        if event.get("usage"):
-            self._chunk_usage.append(event["usage"])
+        usage = event.get("usage")
+        if usage:
+            if not event["choices"] and isinstance(usage, dict) and usage.get("prompt_tokens"):
+                self._tail_usage = usage  # OpenAI include_usage: the whole figure, at the end
+            self._chunk_usage.append(usage)
         for choice in event["choices"] or ():
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
@@ -226,8 +235,8 @@ class StreamAssembler:
         return self._final
 
     def _usage(self) -> Usage | None:
-        if self._final_usage is not None:
-            return read_usage(self._final_usage)
+        if self._final_usage is not None or self._tail_usage is not None:
+            return read_usage(self._final_usage or self._tail_usage)
         chunks = [u for u in map(read_usage, self._chunk_usage) if u is not None]
         if not chunks:
             return None

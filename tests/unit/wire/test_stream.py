@@ -242,3 +242,21 @@ def test_assembler_is_fast_enough_per_token() -> None:
     assert per_token < 50e-6  # generous bound: ~2 µs on a laptop
     asm.done()
     assert asm.finish().usage == Usage(0, 20_000, 20_000)
+
+
+def test_openai_usage_only_tail_chunk_is_the_whole_figure() -> None:
+    asm = StreamAssembler(GEMMA4, ChatParams())
+    incremental = {"prompt_tokens": 9, "completion_tokens": 0, "total_tokens": 9}
+    asm.feed({"choices": [{"index": 0, "delta": {"content": "a"}}], "usage": incremental})
+    one = {"prompt_tokens": 0, "completion_tokens": 1, "total_tokens": 1}
+    asm.feed({"choices": [{"index": 0, "delta": {"content": "b"}}], "usage": one})
+    asm.feed({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    tail = {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12}
+    asm.feed({"choices": [], "usage": tail})
+    asm.done()
+    assert asm.finish().usage == Usage(9, 3, 12)
+
+
+def test_non_dict_events_are_ignored() -> None:
+    asm = StreamAssembler(GEMMA4, ChatParams())
+    assert asm.feed(["x"]) == []  # type: ignore[arg-type]
