@@ -1,0 +1,100 @@
+"""Benchmark 1: chat overhead. 300 sequential calls, zero server latency.
+
+Measures client milliseconds per call for a raw httpx client (the floor: one POST, one
+``json.loads``, read ``result.response``), the core ``Client.chat``, LangChain's
+``ChatWorkersAI.invoke`` and LlamaIndex's ``WorkersAI.chat``, all against the same
+loopback emulator in its own process. Target: within 1.3x of the floor.
+
+    python benchmarks/bench_chat.py [--calls 300] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+
+import httpx
+from _harness import ACCOUNT_ID, TOKEN, Server, emulator_process, print_table, ratio
+
+MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+PROMPT = "Say hello to the benchmark."
+
+
+def raw_floor(server: Server) -> Callable[[], str]:
+    client = httpx.Client(timeout=30)
+    url = server.run_url(MODEL)
+    headers = server.headers
+
+    def call() -> str:
+        body = json.dumps({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 32})
+        resp = client.post(url, content=body, headers=headers)
+        data = json.loads(resp.content)
+        return str(data["result"]["response"])
+
+    return call
+
+
+def core_client(server: Server) -> Callable[[], str]:
+    from workersai import Client
+    from workersai.types import ChatParams, Message
+
+    client = Client(account_id=ACCOUNT_ID, api_token=TOKEN, base_url=server.base_url)
+    messages = [Message("user", PROMPT)]
+    params = ChatParams(max_tokens=32)
+    return lambda: client.chat(MODEL, messages, params).text
+
+
+def langchain(server: Server) -> Callable[[], str]:
+    from langchain_workersai import ChatWorkersAI
+
+    llm = ChatWorkersAI(model=MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
+                        base_url=server.base_url, max_tokens=32)
+    return lambda: str(llm.invoke(PROMPT).content)
+
+
+def llamaindex(server: Server) -> Callable[[], str]:
+    from llama_index.core.llms import ChatMessage
+
+    from llamaindex_workersai import WorkersAI
+
+    llm = WorkersAI(model=MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
+                    base_url=server.base_url, max_tokens=32)
+    messages = [ChatMessage(role="user", content=PROMPT)]
+    return lambda: str(llm.chat(messages).message.content)
+
+
+def per_call_ms(call: Callable[[], str], calls: int) -> float:
+    for _ in range(10):  # warm up: connections, imports, caches
+        assert call()
+    start = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - start) / calls * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    subjects = {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
+                "ChatWorkersAI.invoke": langchain, "llamaindex WorkersAI.chat": llamaindex}
+    with emulator_process() as server:
+        calls = {name: make(server) for name, make in subjects.items()}
+        samples: dict[str, list[float]] = {name: [] for name in calls}
+        for _ in range(args.runs):  # interleave runs so drift hits every subject alike
+            for name, call in calls.items():
+                samples[name].append(per_call_ms(call, args.calls))
+    floor = sorted(samples["raw httpx (floor)"])[args.runs // 2]
+    rows = []
+    for name, values in samples.items():
+        med = sorted(values)[args.runs // 2]
+        rows.append([name, f"{med:.3f}", ratio(med, floor)])
+    print_table(f"Chat overhead: {args.calls} sequential calls, median of {args.runs} runs",
+                ["client", "ms per call", "vs floor"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Benchmark 3: 50 concurrent ``ainvoke`` at 200 ms server latency.
+
+Wall time for 50 concurrent calls, and the peak number of requests in flight, for a raw
+``httpx.AsyncClient`` (the floor) and for ``ChatWorkersAI.ainvoke`` /
+``WorkersAI.achat``. Target: within 1.2x of the floor.
+
+    python benchmarks/bench_concurrency.py [--concurrency 50] [--latency 0.2] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+from _harness import ACCOUNT_ID, TOKEN, Server, emulator_process, print_table, ratio
+
+MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+PROMPT = "Say hello to the benchmark."
+Call = Callable[[], Awaitable[str]]
+
+
+def raw_floor(server: Server, limit: int) -> Call:
+    client = httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=limit))
+    url = server.run_url(MODEL)
+
+    async def call() -> str:
+        body = json.dumps({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 32})
+        resp = await client.post(url, content=body, headers=server.headers)
+        return str(json.loads(resp.content)["result"]["response"])
+
+    return call
+
+
+def langchain(server: Server, limit: int) -> Call:
+    from langchain_workersai import ChatWorkersAI
+
+    llm = ChatWorkersAI(model=MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
+                        base_url=server.base_url, max_tokens=32)
+
+    async def call() -> str:
+        return str((await llm.ainvoke(PROMPT)).content)
+
+    return call
+
+
+def llamaindex(server: Server, limit: int) -> Call:
+    from llama_index.core.llms import ChatMessage
+
+    from llamaindex_workersai import WorkersAI
+
+    llm = WorkersAI(model=MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
+                    base_url=server.base_url, max_tokens=32)
+    messages = [ChatMessage(role="user", content=PROMPT)]
+
+    async def call() -> str:
+        return str((await llm.achat(messages)).message.content)
+
+    return call
+
+
+async def wave(call: Call, n: int) -> tuple[float, int]:
+    in_flight = peak = 0
+
+    async def one() -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        try:
+            assert await call()
+        finally:
+            in_flight -= 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(n)))
+    return time.perf_counter() - start, peak
+
+
+async def measure(server: Server, args: argparse.Namespace) -> list[list[str]]:
+    subjects = {"raw httpx (floor)": raw_floor, "ChatWorkersAI.ainvoke": langchain,
+                "llamaindex WorkersAI.achat": llamaindex}
+    calls = {name: make(server, args.concurrency) for name, make in subjects.items()}
+    walls: dict[str, list[float]] = {name: [] for name in calls}
+    peaks: dict[str, int] = {}
+    for name, call in calls.items():
+        await wave(call, args.concurrency)  # warm up: open the pool
+    for _ in range(args.runs):
+        for name, call in calls.items():
+            wall, peak = await wave(call, args.concurrency)
+            walls[name].append(wall)
+            peaks[name] = max(peaks.get(name, 0), peak)
+    mid = args.runs // 2
+    floor = sorted(walls["raw httpx (floor)"])[mid]
+    return [[name, f"{sorted(v)[mid] * 1000:.0f}", str(peaks[name]),
+             ratio(sorted(v)[mid], floor)] for name, v in walls.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with emulator_process(latency=args.latency) as server:
+        rows = asyncio.run(measure(server, args))
+    print_table(f"{args.concurrency} concurrent calls at {args.latency * 1000:.0f} ms latency, "
+                f"median of {args.runs}", ["client", "wall ms", "peak in flight", "vs floor"],
+                rows)
+
+
+if __name__ == "__main__":
+    main()
