@@ -85,7 +85,7 @@ async def measure(server: Server, args: argparse.Namespace) -> list[list[str]]:
     calls = {name: make(server, args.concurrency) for name, make in subjects.items()}
     walls: dict[str, list[float]] = {name: [] for name in calls}
     peaks: dict[str, int] = {}
-    for name, call in calls.items():
+    for call in calls.values():
         await wave(call, args.concurrency)  # warm up: open the pool
     for _ in range(args.runs):
         for name, call in calls.items():

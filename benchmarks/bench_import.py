@@ -65,7 +65,6 @@ def main() -> None:
 
     from langchain_workersai import ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker
     from llamaindex_workersai import WorkersAI, WorkersAIEmbedding, WorkersAIRerank
-
     from workersai import AsyncClient, Client
 
     creds = {"account_id": ACCOUNT_ID, "api_token": TOKEN}
