@@ -1,0 +1,424 @@
+"""The emulator's application: routing, auth, envelopes, headers, recording, scripting.
+
+Routes (``/client/v4`` prefix optional; ``{id}`` a 32-hex-digit account id):
+
+* ``POST /accounts/{id}/ai/run/{model}`` (model ids contain slashes), with
+  ``?queueRequest=true`` for the batch flow; ``POST /accounts/{id}/ai/run`` with
+  ``{"model", "input"}`` (needs ``cf-aig-gateway-id`` for ``@cf/`` models);
+* ``POST /accounts/{id}/ai/v1/chat/completions``, ``/ai/v1/embeddings``,
+  ``/ai/v1/responses`` (bare OpenAI objects; errors keep the Cloudflare envelope);
+  ``GET /ai/v1/models`` is 405;
+* ``GET /accounts/{id}/ai/models/search`` and ``/ai/models/schema?model=``;
+* legacy gateway host paths ``/v1/{id}/{gateway}/workers-ai/{model or v1/...}``.
+
+Replies: HTTP 200 ``{"result", "success": true, "errors": [], "messages": []}`` with
+``cf-ai-req-id`` (a UUID), ``cf-ai-neurons`` (catalog prices times token counts) and
+``cf-ray``. Missing or wrong ``Authorization: Bearer`` -> 401, code 10000, no
+``cf-ai-req-id``. A malformed account id -> 400 with codes 7003 and 7000; an unknown
+path -> 404, code 7000. Unknown model -> 400, 5007; LoRA on a model without it -> 405,
+5005; a paid-only model with ``free_plan=True`` -> 403; bad input -> 400, 5006.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..catalog import ModelInfo, lookup
+from . import _embed, _models_api
+from ._answer import answer, read_conversation
+from ._batch import BatchQueue
+from ._errors import EmuError, bad_input
+from ._gateway import GATEWAY_HEADER, GatewayCache
+from ._jsonenc import dumps, loads
+from ._render_llm import RenderCtx, neurons, render_json
+from ._render_sse import Pads, sse_stream
+from ._script import Script, scripted_plan
+from ._tasks import TASK_MODELS, handle_task
+from ._types import BodyItem, EmuRequest, EmuResponse
+from ._validate import validate_embed, validate_llm, validate_rerank
+from .faults import FaultSchedule
+
+__all__ = ["Emulator", "DEFAULT_ACCOUNT_ID", "DEFAULT_TOKEN", "PAID_ONLY_CODE"]
+
+DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
+DEFAULT_TOKEN = "emulator-token"
+PAID_ONLY_CODE = 5035
+"""Code of the free-plan refusal of a paid-only model (the real number is unconfirmed)."""
+
+_ROUTE = re.compile(r"^(?:/client/v4)?/accounts/(?P<acct>[^/]*)/(?P<rest>.*)$")
+_LEGACY = re.compile(r"^/v1/(?P<acct>[^/]+)/(?P<gw>[^/]+)/workers-ai/(?P<rest>.+)$")
+_ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
+_JSON = "application/json"
+_AUTH_BODY = (b'{"result":null,"success":false,"errors":[{"code":10000,'
+              b'"message":"Authentication error"}],"messages":[]}')
+_SHAPES = {"classic": "classic", "llama4": "llama4"}
+
+
+def _envelope(result: Any) -> bytes:
+    return dumps({"result": result, "success": True, "errors": [], "messages": []})
+
+
+def _rechunk(items: Iterable[BodyItem], size: int) -> Iterator[BodyItem]:
+    """Re-cut the bytes of ``items`` into ``size``-byte pieces (pauses kept in place)."""
+    buf = b""
+    for item in items:
+        if not isinstance(item, bytes):
+            yield item
+            continue
+        buf += item
+        while len(buf) >= size:
+            yield buf[:size]
+            buf = buf[size:]
+    if buf:
+        yield buf
+
+
+class Emulator:
+    """A wire-faithful Workers AI, answering :class:`EmuRequest` s in process.
+
+    Args:
+        token: the accepted API token; ``None`` accepts any non-empty Bearer token.
+        seed: makes ids, padding and every reply repeatable.
+        latency: seconds added before the first byte of every reply.
+        split_tool_calls: stream chat tool-call arguments in several fragments.
+        chunk_size: deliver bodies in pieces of this many bytes (splitting UTF-8).
+        free_plan: refuse paid-only models with 403.
+        json_stream: ``"reject"`` (5006) or ``"allow"`` JSON mode with ``stream``.
+
+    Example:
+        >>> emu = Emulator()
+        >>> req = EmuRequest("POST", f"/client/v4/accounts/{DEFAULT_ACCOUNT_ID}/ai/run/"
+        ...                  "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+        ...                  headers={"authorization": f"Bearer {DEFAULT_TOKEN}"},
+        ...                  body=b'{"prompt": "Hello"}')
+        >>> emu.handle(req).status
+        200
+    """
+
+    def __init__(self, *, token: str | None = None, seed: int = 0, latency: float = 0.0,
+                 split_tool_calls: bool = True, chunk_size: int | None = None,
+                 free_plan: bool = False, json_stream: str = "reject") -> None:
+        if chunk_size is not None and chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
+        self.token, self.seed, self.latency = token, seed, latency
+        self.split_tool_calls, self.chunk_size = split_tool_calls, chunk_size
+        self.free_plan, self.json_stream = free_plan, json_stream
+        self.requests: list[EmuRequest] = []
+        self.faults = FaultSchedule()
+        self.script = Script()
+        self.gateway_cache = GatewayCache()
+        self.batches = BatchQueue()
+        self._pads = Pads(seed)
+        self._count = 0
+        self._lock = threading.Lock()
+
+    # --- entry -------------------------------------------------------------------------
+
+    def handle(self, request: EmuRequest) -> EmuResponse:
+        """Record ``request``, apply any scheduled fault, and answer it."""
+        with self._lock:
+            self.requests.append(request)
+        fault = self.faults.next_fault(request)
+        if fault is not None:
+            return fault.apply(request, lambda: self._route(request))
+        return self._route(request)
+
+    def _route(self, request: EmuRequest) -> EmuResponse:
+        rng = self._rng()
+        try:
+            reply = self._dispatch(request, rng)
+        except EmuError as exc:
+            reply = self._error(exc, rng)
+        return self._deliver(reply)
+
+    def _rng(self) -> random.Random:
+        with self._lock:
+            self._count += 1
+            return random.Random(self.seed * 1_000_003 + self._count)
+
+    def _deliver(self, reply: EmuResponse) -> EmuResponse:
+        if not self.latency and self.chunk_size is None:
+            return reply
+        items: Iterable[BodyItem] = [reply.body] if isinstance(reply.body, bytes) else reply.body
+        if self.chunk_size is not None:
+            items = _rechunk(items, self.chunk_size)
+        if self.latency:
+            items = _prepend(float(self.latency), items)
+        return EmuResponse(reply.status, reply.headers, items)
+
+    # --- headers and envelopes --------------------------------------------------------
+
+    def _headers(self, rng: random.Random, content_type: str = _JSON, *, req_id: bool = True,
+                 billed: float | None = None) -> list[tuple[str, str]]:
+        headers = [("content-type", content_type), ("cf-ray", f"{rng.getrandbits(64):016x}-SJC")]
+        if req_id:
+            headers.append(("cf-ai-req-id", str(uuid.UUID(int=rng.getrandbits(128), version=4))))
+        if billed is not None:
+            headers.append(("cf-ai-neurons", f"{billed:.4f}"))
+        return headers
+
+    def _error(self, exc: EmuError, rng: random.Random) -> EmuResponse:
+        if exc.code == 10000:
+            return EmuResponse(exc.status, self._headers(rng, req_id=False), _AUTH_BODY)
+        errors = exc.errors or [{"message": exc.message, "code": exc.code}]
+        body = {"errors": errors, "success": False,
+                "result": {} if exc.req_id else None, "messages": []}
+        return EmuResponse(exc.status, self._headers(rng, req_id=exc.req_id), dumps(body))
+
+    def _ok(self, rng: random.Random, obj: Any, *, bare: bool = False,
+            billed: float | None = None) -> EmuResponse:
+        body = dumps(obj) if bare else _envelope(obj)
+        return EmuResponse(200, self._headers(rng, billed=billed), body)
+
+    # --- routing ----------------------------------------------------------------------
+
+    def _dispatch(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        legacy = _LEGACY.match(request.path)
+        if legacy is not None:
+            request = _as_unified(request, legacy)
+        match = _ROUTE.match(request.path)
+        if match is None:
+            raise _no_route()
+        if not _ACCOUNT.match(match["acct"]):
+            raise _bad_account(request.path)
+        rest = match["rest"].rstrip("/")
+        if not rest.startswith("ai/"):
+            raise _no_route()
+        self._authorize(request)
+        handler = self._pick(request.method, rest[3:])
+        if request.headers.get(GATEWAY_HEADER) and request.method == "POST":
+            log_id = f"{rng.getrandbits(128):032X}"[:26]
+            return self.gateway_cache.serve(request, lambda: handler(request, rng), log_id)
+        return handler(request, rng)
+
+    def _pick(self, method: str, rest: str
+              ) -> Callable[[EmuRequest, random.Random], EmuResponse]:
+        posts: dict[str, Callable[[EmuRequest, random.Random], EmuResponse]] = {
+            "run": self._unified, "v1/chat/completions": self._openai_chat,
+            "v1/embeddings": self._openai_embeddings, "v1/responses": self._openai_responses}
+        gets: dict[str, Callable[[EmuRequest, random.Random], EmuResponse]] = {
+            "models/search": self._search, "models/schema": self._schema}
+        if rest.startswith("run/"):
+            model = rest[4:]
+            if method != "POST":
+                raise _not_allowed()
+            return lambda req, rng: self._native(req, rng, model)
+        table = posts if method == "POST" else gets if method == "GET" else {}
+        if rest in table:
+            return table[rest]
+        if rest in posts or rest in gets or rest == "v1/models":
+            raise _not_allowed()
+        raise _no_route()
+
+    def _authorize(self, request: EmuRequest) -> None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or (
+                self.token is not None and token != self.token):
+            raise EmuError(401, 10000, "Authentication error", req_id=False)
+
+    # --- models API -------------------------------------------------------------------
+
+    def _search(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        found, info = _models_api.search_models(request.query)
+        body = {"success": True, "errors": [], "messages": [], "result": found,
+                "result_info": info}
+        return EmuResponse(200, self._headers(rng, req_id=False), dumps(body))
+
+    def _schema(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        schema = _models_api.model_schema(request.query.get("model"))
+        return EmuResponse(200, self._headers(rng, req_id=False), _envelope(schema))
+
+    # --- native run -------------------------------------------------------------------
+
+    def _native(self, request: EmuRequest, rng: random.Random, model: str,
+                body: dict[str, Any] | None = None) -> EmuResponse:
+        queued = request.query.get("queueRequest", "").lower() == "true"
+        if model in TASK_MODELS and not queued and body is None:
+            ctype = request.headers.get("content-type", _JSON)
+            status, headers, data = handle_task(model, "", request.body, ctype) or (500, [], b"")
+            task_headers = self._headers(rng, dict(headers).get("content-type", _JSON))
+            return EmuResponse(status, task_headers, data)
+        body = _json_object(request.body) if body is None else body
+        info = self._model(model, body)
+        if queued:
+            return self._batch(rng, model, info, body)
+        if info.task == "text-generation":
+            return self._chat(rng, model, info, body, "native")
+        result, tokens = self._non_chat(info, body)
+        return self._ok(rng, result, billed=neurons(info, tokens, 0))
+
+    def _model(self, model: str, body: dict[str, Any]) -> ModelInfo:
+        info = lookup(model)
+        if info is None:
+            raise EmuError(400, 5007, f"No such model {model} or task")
+        if self.free_plan and info.paid_only:
+            raise EmuError(403, PAID_ONLY_CODE, f"AiError: Model {model} is not available on "
+                           "the Workers Free plan. Upgrade to access this model")
+        if "lora" in body and not info.lora:
+            raise EmuError(405, 5005, "AiError: Model does not support LoRA inference")
+        body.pop("options", None)  # request-level options (rejectIfBusy): never busy here
+        return info
+
+    def _non_chat(self, info: ModelInfo, body: dict[str, Any]) -> tuple[Any, int]:
+        if info.family == "reranker":
+            validate_rerank(body)
+            return _embed.run_rerank(body)
+        if info.task == "text-embeddings":
+            validate_embed(info, body)
+            return _embed.run_embedding(info, body)
+        data = dumps(body)
+        status, _, reply = handle_task(info.id, info.task, data, _JSON) or (
+            400, [], b'{"errors":[{"code":5007,"message":"No such model"}]}')
+        parsed = loads(reply)
+        if status != 200:
+            err = parsed["errors"][0]
+            raise EmuError(status, err["code"], err["message"])
+        return parsed["result"], 0
+
+    def _batch(self, rng: random.Random, model: str, info: ModelInfo,
+               body: dict[str, Any]) -> EmuResponse:
+        if not info.async_queue:
+            raise bad_input(f"model {model} does not support queueRequest (async batch)")
+        if "request_id" in body:
+            result = self.batches.poll(model, body["request_id"],
+                                       lambda item: self._batch_item(model, info, item))
+        else:
+            request_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            result = self.batches.submit(model, body, request_id)
+        return self._ok(rng, result)
+
+    def _batch_item(self, model: str, info: ModelInfo, item: dict[str, Any]
+                    ) -> tuple[Any, int, int]:
+        self._model(model, item)
+        if info.task != "text-generation":
+            result, tokens = self._non_chat(info, item)
+            return result, tokens, 0
+        form = validate_llm(info, item)
+        plan = answer(read_conversation(item, info), info)
+        ctx = self._ctx(random.Random(self.seed), model, info, _shape(info, form, "native"))
+        return render_json(plan, ctx), plan.prompt_tokens, plan.completion_tokens
+
+    # --- text generation --------------------------------------------------------------
+
+    def _ctx(self, rng: random.Random, model: str, info: ModelInfo, shape: str) -> RenderCtx:
+        return RenderCtx(model, info, shape, rng, int(time.time()), self.split_tool_calls)
+
+    def _chat(self, rng: random.Random, model: str, info: ModelInfo, body: dict[str, Any],
+              endpoint: str) -> EmuResponse:
+        form = validate_llm(info, body, openai=endpoint == "openai")
+        stream = body.get("stream") is True
+        wants_json = body.get("response_format") is not None or "guided_json" in body
+        if stream and wants_json and self.json_stream == "reject":
+            raise bad_input("JSON Mode couldn't be met: response_format does not support "
+                            "streaming")
+        conv = read_conversation(body, info)
+        scripted = self.script.pop()
+        plan = scripted_plan(scripted, conv) if scripted else answer(conv, info)
+        ctx = self._ctx(rng, model, info, _shape(info, form, endpoint))
+        billed = neurons(info, plan.prompt_tokens, plan.completion_tokens)
+        if stream and ctx.shape != "responses":
+            options = body.get("stream_options")
+            include = isinstance(options, dict) and options.get("include_usage") is True
+            events = sse_stream(plan, ctx, self._pads.cycle(rng.randrange(1 << 16)),
+                                native=endpoint == "native", include_usage=include)
+            return EmuResponse(200, self._headers(rng, "text/event-stream", billed=billed),
+                               events)
+        return self._ok(rng, render_json(plan, ctx), bare=endpoint != "native", billed=billed)
+
+    # --- other endpoints --------------------------------------------------------------
+
+    def _unified(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        body = _json_object(request.body)
+        model, inputs = body.get("model"), body.get("input")
+        if not isinstance(model, str) or not isinstance(inputs, dict):
+            raise bad_input("required properties at '/' are 'model', 'input'")
+        if model.startswith("@cf/") and not request.headers.get(GATEWAY_HEADER):
+            raise bad_input("the cf-aig-gateway-id header is required for @cf/ models on "
+                            "/ai/run")
+        return self._native(request, rng, model, inputs)
+
+    def _openai_body(self, request: EmuRequest) -> tuple[str, ModelInfo, dict[str, Any]]:
+        body = _json_object(request.body)
+        model = body.pop("model", None)
+        if not isinstance(model, str):
+            raise bad_input("required properties at '/' are 'model'")
+        return model, self._model(model, body), body
+
+    def _openai_chat(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        model, info, body = self._openai_body(request)
+        if info.task != "text-generation":
+            raise EmuError(400, 5007, f"No such model {model} or task")
+        return self._chat(rng, model, info, body, "openai")
+
+    def _openai_responses(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        model, info, body = self._openai_body(request)
+        if info.family != "gpt-oss":
+            raise EmuError(400, 5007, f"No such model {model} or task")
+        body.pop("stream", None)  # Responses streaming is not emulated: a JSON body
+        return self._chat(rng, model, info, body, "responses")
+
+    def _openai_embeddings(self, request: EmuRequest, rng: random.Random) -> EmuResponse:
+        model, info, body = self._openai_body(request)
+        if info.task != "text-embeddings":
+            raise EmuError(400, 5007, f"No such model {model} or task")
+        if "input" not in body:
+            raise bad_input("required properties at '/' are 'input'")
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        validate_embed(info, {"text": texts})
+        result, tokens = _embed.openai_embeddings(info, texts)
+        result["model"] = model
+        return self._ok(rng, result, bare=True, billed=neurons(info, tokens, 0))
+
+
+def _shape(info: ModelInfo, form: str, endpoint: str) -> str:
+    if endpoint == "openai":
+        return "chat"
+    if endpoint == "responses" or form == "input":
+        return "responses"
+    if info.family in _SHAPES:
+        return _SHAPES[info.family]
+    return "text_completion" if form == "prompt" else "chat"
+
+
+def _prepend(first: BodyItem, items: Iterable[BodyItem]) -> Iterator[BodyItem]:
+    yield first
+    yield from items
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        body = loads(raw or b"{}")
+    except ValueError as exc:
+        raise bad_input(f"the request body is not valid JSON ({exc})") from exc
+    if not isinstance(body, dict):
+        raise bad_input("Type mismatch of '/', not an object")
+    return body
+
+
+def _as_unified(request: EmuRequest, match: re.Match[str]) -> EmuRequest:
+    rest = match["rest"]
+    rest = rest if rest.startswith("v1/") else f"run/{rest}"
+    headers = {**request.headers, GATEWAY_HEADER: match["gw"]}
+    return EmuRequest(request.method, f"/accounts/{match['acct']}/ai/{rest}", request.query,
+                      headers, request.body)
+
+
+def _no_route() -> EmuError:
+    return EmuError(404, 7000, "No route for that URI", req_id=False)
+
+
+def _not_allowed() -> EmuError:
+    return EmuError(405, 7001, "Method not allowed", req_id=False)
+
+
+def _bad_account(path: str) -> EmuError:
+    message = f"Could not route to {path}, perhaps your object identifier is invalid?"
+    return EmuError(400, 7003, message, req_id=False, errors=[
+        {"code": 7003, "message": message}, {"code": 7000, "message": "No route for that URI"}])
