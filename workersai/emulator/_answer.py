@@ -51,7 +51,7 @@ from ._jsonenc import dumps
 from ._words import STOPWORDS, content_words, count_tokens, identifier_words, pieces, sentences
 
 __all__ = ["Tool", "Call", "Conversation", "Plan", "read_conversation", "answer", "NO_JSON",
-           "finish_plan", "pick_tool", "text_answer"]
+           "finish_plan", "pick_tool", "text_answer", "inline_reasoning"]
 
 NO_JSON: Any = object()
 _GREETINGS = frozenset({"hello", "hi", "hey", "hiya", "thanks", "thank", "greetings",
@@ -315,10 +315,17 @@ def answer(conv: Conversation, info: ModelInfo) -> Plan:
         plan.finish = "tool_calls"
     elif conv.json_kind is not None and conv.tool_result is None:
         plan.json_value = _json_answer(conv)
-    text = "" if tool else text_answer(conv)
-    if info.reasoning == "think" and reasoning and not plan.calls:
-        text, reasoning = f"{reasoning}\n</think>\n\n{text}", ""  # no opening tag
-    return finish_plan(plan, conv, reasoning, text)
+    plan = finish_plan(plan, conv, reasoning, "" if tool else text_answer(conv))
+    return inline_reasoning(plan) if info.reasoning == "think" and not plan.calls else plan
+
+
+def inline_reasoning(plan: Plan) -> Plan:
+    """Move reasoning into the text, ended by ``</think>`` (no opening tag), as
+    DeepSeek-R1-style models and plain-prompt completions show it."""
+    if plan.reasoning_pieces:
+        merged = f"{plan.reasoning}\n</think>\n\n{plan.text}"
+        plan.reasoning_pieces, plan.text_pieces = [], pieces(merged)
+    return plan
 
 
 def finish_plan(plan: Plan, conv: Conversation, reasoning: str, text: str) -> Plan:

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..catalog import ModelInfo, lookup
 from . import _embed, _models_api
-from ._answer import answer, read_conversation
+from ._answer import answer, inline_reasoning, read_conversation
 from ._batch import BatchQueue
 from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
@@ -194,8 +194,16 @@ class Emulator:
         handler = self._pick(request.method, rest[3:])
         if request.headers.get(GATEWAY_HEADER) and request.method == "POST":
             log_id = f"{rng.getrandbits(128):032X}"[:26]
-            return self.gateway_cache.serve(request, lambda: handler(request, rng), log_id)
+            return self.gateway_cache.serve(
+                request, lambda: self._answer(handler, request, rng), log_id)
         return handler(request, rng)
+
+    def _answer(self, handler: Callable[[EmuRequest, random.Random], EmuResponse],
+                request: EmuRequest, rng: random.Random) -> EmuResponse:
+        try:
+            return handler(request, rng)
+        except EmuError as exc:
+            return self._error(exc, rng)
 
     def _pick(self, method: str, rest: str
               ) -> Callable[[EmuRequest, random.Random], EmuResponse]:
@@ -322,6 +330,8 @@ class Emulator:
         scripted = self.script.pop()
         plan = scripted_plan(scripted, conv) if scripted else answer(conv, info)
         ctx = self._ctx(rng, model, info, _shape(info, form, endpoint))
+        if ctx.shape == "text_completion":
+            plan = inline_reasoning(plan)
         billed = neurons(info, plan.prompt_tokens, plan.completion_tokens)
         if stream and ctx.shape != "responses":
             options = body.get("stream_options")

@@ -6,7 +6,8 @@ Values are taken from the user's text in order of appearance, each used once:
   ``integer``), clamped into ``minimum`` / ``maximum``;
 * strings for ``string`` fields: quoted strings first (``'x'``, ``"x"``, curly and CJK
   quotes), then runs of CJK characters, then capitalised proper nouns (``San Francisco,
-  CA``; a capitalised common word opening a sentence does not count);
+  CA``; a single capitalised word opening a sentence, and common words such as "What" or
+  "Using", do not count);
 * ``true`` / ``false`` / ``yes`` / ``no`` for ``boolean`` fields;
 * an ``enum`` takes the first allowed value the message mentions, else the first one.
 
@@ -48,10 +49,10 @@ def _proper_nouns(text: str) -> list[str]:
         words = match.group(0).split()
         start = match.start()
         sentence_start = start == 0 or text[:start].rstrip()[-1:] in ".!?:\n"
-        while words and (words[0].lower() in _OPENERS
-                         or (sentence_start and words[0].lower().rstrip(",") in _OPENERS)):
+        if sentence_start and len(words) == 1:
+            continue  # "Forecast for Lisbon": a capitalised sentence opener is no name
+        while words and words[0].lower().rstrip(",") in _OPENERS:
             words = words[1:]
-            sentence_start = False
         if words and not (len(words) == 1 and words[0].lower() in _OPENERS):
             found.append(" ".join(words).rstrip(",."))
     return [f for f in found if f]

@@ -141,11 +141,8 @@ def _chat(plan: Plan, ctx: RenderCtx) -> dict[str, Any]:
 
 
 def _text_completion(plan: Plan, ctx: RenderCtx) -> dict[str, Any]:
-    text = content_text(plan)
-    if plan.reasoning_pieces:
-        text = f"{plan.reasoning}\n</think>\n\n{text}"
-    choice = {"index": 0, "text": text, "finish_reason": plan.finish, "stop_reason": None,
-              "logprobs": None}
+    choice = {"index": 0, "text": content_text(plan), "finish_reason": plan.finish,
+              "stop_reason": None, "logprobs": None}
     return {"id": f"cmpl-{ctx.hex(32)}", "object": "text_completion", "created": ctx.created,
             "model": ctx.model, "choices": [choice], "usage": _chat_usage(plan, ctx)}
 
