@@ -43,7 +43,8 @@ def rewrite(fault: Fault, body: list[BodyItem] | bytes) -> list[BodyItem]:
     return [reply.body] if isinstance(reply.body, bytes) else list(reply.body)
 
 
-SPLIT: list[BodyItem] = [E1[:5], E1[5:] + E2[:3], E2[3:], 0.5, E3 + DONE]  # events split across items
+# Events split across items, and a pause.
+SPLIT: list[BodyItem] = [E1[:5], E1[5:] + E2[:3], E2[3:], 0.5, E3 + DONE]
 
 
 def test_events_are_found_across_item_boundaries() -> None:

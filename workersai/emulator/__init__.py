@@ -11,9 +11,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from . import faults as _faults
+from ._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator
 from ._types import RESET, EmuRequest, EmuResponse
 from .faults import *  # noqa: F403  (every fault class, listed in faults.__all__)
 from .server import EmulatorServer, serve
@@ -23,9 +22,6 @@ from .transport import (
     emulator_async_http_client,
     emulator_http_client,
 )
-
-if TYPE_CHECKING:
-    from ._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator
 
 __all__ = [
     "Emulator",
@@ -42,14 +38,3 @@ __all__ = [
     "serve",
     *_faults.__all__,
 ]
-
-_FROM_APP = frozenset({"Emulator", "DEFAULT_ACCOUNT_ID", "DEFAULT_TOKEN"})
-
-
-def __getattr__(name: str) -> Any:
-    # The app module is imported on first use, so the runtime pieces load without it.
-    if name in _FROM_APP:
-        from . import _app
-
-        return getattr(_app, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -84,6 +84,7 @@ def emulator_env(emulator_server: EmulatorServer,
     for name in _CLEARED_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLOUDFLARE_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
-    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", DEFAULT_TOKEN)
+    token = getattr(emulator_server.handler, "token", None) or DEFAULT_TOKEN
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", token)
     monkeypatch.setenv("WORKERSAI_BASE_URL", emulator_server.base_url)
     return emulator_server
