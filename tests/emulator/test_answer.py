@@ -197,3 +197,10 @@ def test_usage_counts_are_consistent(emu: Emulator) -> None:
 
 def test_model_id_is_echoed(emu: Emulator) -> None:
     assert run(emu, GEMMA4, user("hi")).result["model"] == GEMMA4
+
+
+def test_bare_object_schema_is_treated_like_json_object(emu: Emulator) -> None:
+    body = {**user("Return JSON with 'setup' and 'punchline' keys about cats."),
+            "guided_json": {"type": "object"}}
+    response = run(emu, LLAMA4, body).result["response"]
+    assert set(response) == {"setup", "punchline"}

@@ -18,7 +18,8 @@ The rules, in order (the first that applies decides the reply):
    ``function_call_output`` item is last): ``The <name> tool returned: "<result>".``
 3. **JSON.** ``response_format`` ``json_schema`` (bare schema or OpenAI's ``{name,
    schema}`` envelope), ``guided_json`` or Responses ``text.format``: an object satisfying
-   the schema, filled like tool arguments. ``json_object``: an object whose keys are the
+   the schema, filled like tool arguments. ``json_object`` (or a schema that says no more
+   than ``{"type": "object"}``): an object whose keys are the
    quoted identifiers of the last user message (``'setup'``, ``"punchline"``), each a
    short string; with none, ``{"answer": <the text answer of rule 4>}``.
 4. **Text.** A RAG prompt (the last user message holds a question, a sentence ending in
@@ -57,6 +58,7 @@ NO_JSON: Any = object()
 _GREETINGS = frozenset({"hello", "hi", "hey", "hiya", "thanks", "thank", "greetings",
                         "morning", "evening", "afternoon", "good", "there"})
 _KEY = re.compile(r"""['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]""")
+_SCHEMA_DETAIL = ("properties", "$ref", "anyOf", "oneOf", "allOf", "items", "enum", "const")
 _QUESTION_LINE = re.compile(r"^\s*(?:question|q)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -286,7 +288,8 @@ def text_answer(conv: Conversation) -> str:
 
 def _json_answer(conv: Conversation) -> Any:
     values = MessageValues.parse(conv.last_user)
-    if conv.json_kind == "json_schema" and conv.json_schema:
+    schema = conv.json_schema or {}
+    if conv.json_kind == "json_schema" and any(k in schema for k in _SCHEMA_DETAIL):
         return fill_schema(conv.json_schema, values, name="answer")
     keys = list(dict.fromkeys(_KEY.findall(conv.last_user)))
     topic = values.topic("answer")
