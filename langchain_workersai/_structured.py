@@ -2,7 +2,8 @@
 
 * ``function_calling``: the schema becomes the only tool and is forced by name.
 * ``json_schema``: the model's native JSON mode with the schema (``ResponseFormat``).
-* ``json_mode``: native JSON-object mode; the prompt must describe the shape.
+* ``json_mode``: native JSON mode. Workers AI's JSON mode is guided by a schema, so a
+  given schema is sent with it (without one: any JSON object).
 
 The parsers below raise ``OutputParserException`` when the model did not comply (no tool
 call, no JSON), both on ``invoke`` and at the end of a stream; with ``include_raw=True``
@@ -147,11 +148,16 @@ def structured_output(
 
 
 def _response_format(schema: Any, method: Method, strict: bool | None) -> ResponseFormat:
-    if method == "json_mode":
+    """Workers AI's JSON mode is schema-guided: ``json_mode`` with a schema sends it too
+    (a bare JSON object leaves the keys to chance); without one, any JSON object."""
+    if schema is None:
         return ResponseFormat("json_object")
     json_schema = convert_to_json_schema(schema, strict=strict)
     return ResponseFormat(
-        "json_schema", schema=json_schema, name=json_schema.get("title"), strict=strict
+        "json_schema",
+        schema=json_schema,
+        name=json_schema.get("title"),
+        strict=strict if method == "json_schema" else None,
     )
 
 

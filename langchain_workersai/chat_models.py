@@ -24,6 +24,7 @@ from pydantic import ConfigDict, Field
 from workersai import catalog
 from workersai.types import Endpoint
 
+from ._blocks import register as _register_block_translator
 from ._common import ClientFields
 from ._errors import reraise
 from ._messages import to_neutral_messages
@@ -35,6 +36,8 @@ from ._tools import check_tool_choice, format_tool
 __all__ = ["ChatWorkersAI", "DEFAULT_CHAT_MODEL"]
 
 DEFAULT_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+
+_register_block_translator()
 
 
 class ChatWorkersAI(ClientFields, BaseChatModel):
@@ -275,7 +278,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
             schema: A pydantic class, TypedDict or JSON schema (optional for json_mode).
             method: ``"function_calling"`` forces the schema as a tool;
                 ``"json_schema"`` uses the model's native JSON mode with the schema;
-                ``"json_mode"`` asks for any JSON object.
+                ``"json_mode"`` is Workers AI's JSON mode: guided by ``schema`` when one
+                is given (Workers AI's JSON mode takes a schema), else any JSON object.
             include_raw: Return ``{"raw", "parsed", "parsing_error"}`` instead of raising.
             strict: Ask for schema-exact output.
 

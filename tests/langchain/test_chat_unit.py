@@ -180,7 +180,18 @@ def test_structured_output_json_mode_and_dict_schema() -> None:
     schema = Joke.model_json_schema()
     out = model.with_structured_output(schema, method="json_mode").invoke("joke in JSON")
     assert out == {"setup": "a", "punchline": "b"}
+    fmt = core.calls[0].params.response_format
+    assert fmt.kind == "json_schema" and fmt.strict is None  # JSON mode guided by the schema
+    assert set(fmt.schema["properties"]) == {"setup", "punchline"}
+
+
+def test_json_mode_without_schema_asks_for_any_object() -> None:
+    model, core = make()
+    core.replies.append(Reply(text='{"anything": 1}'))
+    assert model.with_structured_output(None, method="json_mode").invoke("j") == {"anything": 1}
     assert core.calls[0].params.response_format == ResponseFormat("json_object")
+    with pytest.raises(ValueError, match="needs a schema"):
+        model.with_structured_output(None)
 
 
 def test_structured_output_stream_with_json_mode_is_one_request() -> None:
