@@ -1,7 +1,8 @@
 """``workersai.tasks`` against the emulator's task serving, end to end.
 
-Two ways in: a minimal bridge client calling ``handle_task`` directly, and the real
-``Client``/``AsyncClient`` over ``httpx.MockTransport``.
+Three ways in: a minimal bridge client calling ``handle_task`` directly, the real
+``Client``/``AsyncClient`` over ``httpx.MockTransport``, and the real ``Client`` against the
+whole in-process ``Emulator`` app (auth, routing, headers).
 """
 
 from __future__ import annotations
@@ -68,10 +69,24 @@ def _mock_handler(request: httpx.Request) -> httpx.Response:
     return httpx.Response(status, headers=[*headers, ("cf-ai-req-id", "emu-1")], content=data)
 
 
-@pytest.fixture(params=["bridge", "client"])
+@pytest.fixture(params=["bridge", "client", pytest.param("app", marks=pytest.mark.emulator)])
 def client(request: pytest.FixtureRequest) -> Iterator[Any]:
     if request.param == "bridge":
         yield Bridge()
+        return
+    if request.param == "app":
+        from workersai.emulator import (
+            DEFAULT_ACCOUNT_ID,
+            DEFAULT_TOKEN,
+            Emulator,
+            emulator_http_client,
+        )
+
+        with emulator_http_client(Emulator()) as http, Client(
+            account_id=DEFAULT_ACCOUNT_ID, api_token=DEFAULT_TOKEN, http_client=http,
+            max_retries=0,
+        ) as app_client:
+            yield app_client
         return
     http = httpx.Client(transport=httpx.MockTransport(_mock_handler))
     real = Client(account_id=ACCOUNT, api_token="test-token", http_client=http,
