@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from workersai.config import RequestOptions
@@ -15,19 +15,10 @@ from ._messages import resolve_tool_choice, to_tool_spec
 
 __all__: list[str] = []
 
-SAMPLING_FIELDS = (
-    "max_tokens",
-    "temperature",
-    "top_p",
-    "top_k",
-    "seed",
-    "repetition_penalty",
-    "frequency_penalty",
-    "presence_penalty",
-    "stop",
-    "lora",
-    "reasoning_effort",
+_NOT_SAMPLING = frozenset(
+    {"tools", "tool_choice", "parallel_tool_calls", "response_format", "extra"}
 )
+SAMPLING_FIELDS = tuple(f.name for f in fields(ChatParams) if f.name not in _NOT_SAMPLING)
 """Fields settable on the instance and overridable per call (``None`` = not sent)."""
 
 CALL_KWARGS = frozenset(

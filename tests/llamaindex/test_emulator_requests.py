@@ -191,3 +191,27 @@ async def test_rerank_async(emu_target: Target) -> None:
     out = await rr.apostprocess_nodes(nodes, query_str="why is the sky blue")
     assert [n.node.get_content() for n in out] == ["blue sky above"]
     assert emu_target.emu.requests[-1].path.endswith("@cf/baai/bge-reranker-v2-m3")
+
+
+def test_missing_credentials_fail_at_first_call_without_a_request(
+    emu_target: Target, clean_env: None
+) -> None:
+    from workersai.errors import ConfigurationError
+
+    llm = WorkersAI(http_client=emu_target.kwargs["http_client"])  # constructs fine
+    with pytest.raises(ConfigurationError, match="CLOUDFLARE_ACCOUNT_ID"):
+        llm.chat(HI)
+    assert emu_target.emu.requests == []
+
+
+def test_one_async_client_serves_several_event_loops(emu_target: Target) -> None:
+    import asyncio
+
+    llm = WorkersAI(**emu_target.kwargs)
+
+    async def ask() -> str | None:
+        return (await llm.achat(HI)).message.content
+
+    first, second = asyncio.run(ask()), asyncio.run(ask())
+    assert first and first == second
+    assert len(emu_target.emu.requests) == 2
