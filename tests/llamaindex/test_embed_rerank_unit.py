@@ -189,3 +189,15 @@ async def test_rerank_async_is_native() -> None:
     assert [n.node.node_id for n in out] == ["n1"]
     assert fake.calls == [] and len(rr._aclient.calls) == 1
     assert await rr.apostprocess_nodes([], query_str="q") == []
+
+
+def test_public_api() -> None:
+    import llamaindex_workersai
+    from llamaindex_workersai import embeddings, llms, postprocessor
+
+    for name in llamaindex_workersai.__all__:
+        assert getattr(llamaindex_workersai, name) is not None
+    public = set(llamaindex_workersai.__all__)
+    assert {"WorkersAI", "WorkersAIEmbedding", "WorkersAIRerank"} <= public
+    for module in (embeddings, llms, postprocessor):
+        assert all(hasattr(module, name) for name in module.__all__)
