@@ -41,6 +41,8 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     (CLASSIC, {"messages": [{"role": "assistant", "content": None}]},
      "Type mismatch of '/messages/0/content', 'null' not in 'string'"),
     (CLASSIC, {"messages": [{"role": "user"}]}, "'content'"),
+    (CLASSIC, {"messages": [{"role": "user", "content": [{"type": "text", "text": "x"}]}]},
+     "Type mismatch of '/messages/0/content', 'array' not in 'string'"),
     (CLASSIC, {**MSG, "temperature": 5.5}, "greater than the maximum 5"),
     (CLASSIC, {**MSG, "temperature": -0.1}, "less than the minimum 0"),
     (CLASSIC, {**MSG, "top_k": 0}, "'/top_k'"),

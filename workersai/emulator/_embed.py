@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -41,21 +40,26 @@ def _slots(word: str, dim: int, salt: str) -> tuple[tuple[int, float], ...]:
     return tuple(out)
 
 
-def _terms(text: str) -> Counter[str]:
+def _terms(text: str) -> dict[str, int]:
     words = word_tokens(text)
-    content = [stem(w) for w in words if w not in STOPWORDS]
-    return Counter(content or words or [text.strip() or "<empty>"])
+    content = [stem(w) for w in words if w not in STOPWORDS] or words or [
+        text.strip() or "<empty>"]
+    counts: dict[str, int] = {}
+    for term in content:
+        counts[term] = counts.get(term, 0) + 1
+    return counts
 
 
 @lru_cache(maxsize=32768)
 def embed(text: str, dim: int, salt: str) -> list[float]:
     """The unit vector of ``text`` in a ``dim``-dimensional space named by ``salt``."""
     weights: dict[int, float] = {}
+    get = weights.get
     for term, count in _terms(text).items():
-        weight = 1.0 + math.log(count)
+        weight = 1.0 if count == 1 else 1.0 + math.log(count)
         for index, sign in _slots(term, dim, salt):
-            weights[index] = weights.get(index, 0.0) + sign * weight
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            weights[index] = get(index, 0.0) + sign * weight
+    norm = math.hypot(*weights.values()) or 1.0
     vector = [0.0] * dim
     for index, w in weights.items():
         vector[index] = w / norm

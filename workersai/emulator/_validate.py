@@ -7,7 +7,7 @@ the service does (``Type mismatch of '/messages/0/content', 'null' not in 'strin
 Text generation: exactly one of ``prompt`` / ``messages`` (gpt-oss: ``input`` /
 ``messages``); ``prompt`` a non-empty string; every message an object with a string
 ``role``; classic models need ``content`` and reject ``null`` (send ``""``), chat models
-allow ``null`` on assistant turns; image URLs must be ``data:`` URIs; numeric ranges
+allow ``null`` on assistant turns; content arrays only on chat and vision models; image URLs must be ``data:`` URIs; numeric ranges
 (temperature 0-5, top_k 1-50, top_p 0-2 classic / 0-1 chat, seed 1-9999999999, penalties
 -2..2, repetition_penalty 0-2, max_tokens >= 1, n 1-128, top_logprobs 0-20); tools with a
 string ``name`` and object ``parameters``; ``tool_choice`` naming an offered tool;
@@ -92,7 +92,7 @@ def validate_llm(info: ModelInfo, body: dict[str, Any], *, openai: bool = False)
     if form == "prompt":
         _non_empty_str("/prompt", body["prompt"])
     elif form == "messages":
-        _check_messages(body["messages"], classic=not chat)
+        _check_messages(body["messages"], classic=not chat, parts=chat or info.vision)
     else:
         _check_responses_input(body["input"])
     for name, (lo, hi, integer) in (_CHAT_RANGES if chat else _CLASSIC_RANGES).items():
@@ -113,7 +113,7 @@ def validate_llm(info: ModelInfo, body: dict[str, Any], *, openai: bool = False)
     return form
 
 
-def _check_messages(messages: Any, *, classic: bool) -> None:
+def _check_messages(messages: Any, *, classic: bool, parts: bool) -> None:
     if not isinstance(messages, list):
         raise _mismatch("/messages", messages, "array")
     if not messages:
@@ -126,10 +126,10 @@ def _check_messages(messages: Any, *, classic: bool) -> None:
             raise bad_input(f"required properties at '{path}' are 'role'")
         if not isinstance(msg["role"], str):
             raise _mismatch(f"{path}/role", msg["role"], "string")
-        _check_content(path, msg, classic=classic)
+        _check_content(path, msg, classic=classic, parts=parts)
 
 
-def _check_content(path: str, msg: dict[str, Any], *, classic: bool) -> None:
+def _check_content(path: str, msg: dict[str, Any], *, classic: bool, parts: bool) -> None:
     if "content" not in msg:
         if classic or not msg.get("tool_calls"):
             raise bad_input(f"required properties at '{path}' are 'role', 'content'")
@@ -141,7 +141,7 @@ def _check_content(path: str, msg: dict[str, Any], *, classic: bool) -> None:
         return
     if isinstance(content, str):
         return
-    if not isinstance(content, list):
+    if not isinstance(content, list) or not parts:
         raise _mismatch(f"{path}/content", content, "string")
     for j, part in enumerate(content):
         _check_part(f"{path}/content/{j}", part)
