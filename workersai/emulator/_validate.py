@@ -7,7 +7,8 @@ the service does (``Type mismatch of '/messages/0/content', 'null' not in 'strin
 Text generation: exactly one of ``prompt`` / ``messages`` (gpt-oss: ``input`` /
 ``messages``); ``prompt`` a non-empty string; every message an object with a string
 ``role``; classic models need ``content`` and reject ``null`` (send ``""``), chat models
-allow ``null`` on assistant turns; content arrays only on chat and vision models; image URLs must be ``data:`` URIs; numeric ranges
+allow ``null`` on assistant turns; content arrays only on chat and vision models; image
+URLs must be ``data:`` URIs; numeric ranges
 (temperature 0-5, top_k 1-50, top_p 0-2 classic / 0-1 chat, seed 1-9999999999, penalties
 -2..2, repetition_penalty 0-2, max_tokens >= 1, n 1-128, top_logprobs 0-20); tools with a
 string ``name`` and object ``parameters``; ``tool_choice`` naming an offered tool;
