@@ -1,0 +1,53 @@
+"""Where the examples send their requests: Cloudflare when credentials are set, otherwise
+the embedded emulator, started in-process (no sockets, no network).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Connection", "connect", "estimated_cost_usd"]
+
+USD_PER_NEURON = 0.011 / 1000
+
+
+@dataclass
+class Connection:
+    """How to build every class: pass ``**conn.kwargs`` to each constructor."""
+
+    live: bool
+    banner: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def connect() -> Connection:
+    """Live with ``CLOUDFLARE_ACCOUNT_ID`` and ``CLOUDFLARE_API_TOKEN``, else the emulator."""
+    if os.environ.get("CLOUDFLARE_ACCOUNT_ID") and os.environ.get("CLOUDFLARE_API_TOKEN"):
+        return Connection(live=True, banner="Mode: LIVE - Cloudflare Workers AI "
+                          f"(account {os.environ['CLOUDFLARE_ACCOUNT_ID'][:6]}...)")
+    from workersai.emulator import (
+        DEFAULT_ACCOUNT_ID,
+        DEFAULT_TOKEN,
+        Emulator,
+        emulator_async_http_client,
+        emulator_http_client,
+    )
+
+    emu = Emulator()
+    kwargs = {
+        "account_id": DEFAULT_ACCOUNT_ID,
+        "api_token": DEFAULT_TOKEN,
+        "base_url": "http://emulator.invalid/client/v4",
+        "http_client": emulator_http_client(emu),
+        "http_async_client": emulator_async_http_client(emu),
+    }
+    return Connection(live=False, kwargs=kwargs, banner=(
+        "Mode: EMULATOR - the embedded Workers AI emulator, in-process and offline "
+        "(set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN to run live)"))
+
+
+def estimated_cost_usd(neurons: float) -> float:
+    """Dollars for ``neurons`` at $0.011 per 1,000 neurons."""
+    return neurons * USD_PER_NEURON
