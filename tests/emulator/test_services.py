@@ -156,3 +156,13 @@ def test_scripted_stream_and_push_and_non_chat_untouched() -> None:
     assert len(emu.script) == 1
     long = run(emu, CLASSIC, {**user("x"), "max_tokens": 1}).result
     assert long["response"] == "for chat only"
+
+
+def test_scripted_reasoning_is_inlined_on_classic_shapes() -> None:
+    emu = Emulator()
+    emu.script.text("Paris.", reasoning="The capital of France is Paris.")
+    text = run(emu, "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b", user("x")).result["response"]
+    assert text == "The capital of France is Paris.\n</think>\n\nParis."
+    emu.script.text("Paris.", reasoning="Because.")
+    message = run(emu, GEMMA4, user("x")).result["choices"][0]["message"]
+    assert (message["content"], message["reasoning_content"]) == ("Paris.", "Because.")

@@ -58,6 +58,7 @@ _JSON = "application/json"
 _AUTH_BODY = (b'{"result":null,"success":false,"errors":[{"code":10000,'
               b'"message":"Authentication error"}],"messages":[]}')
 _SHAPES = {"classic": "classic", "llama4": "llama4"}
+_INLINE_REASONING = ("classic", "llama4", "text_completion")
 
 
 def _envelope(result: Any) -> bytes:
@@ -311,6 +312,8 @@ class Emulator:
         form = validate_llm(info, item)
         plan = answer(read_conversation(item, info), info)
         ctx = self._ctx(random.Random(self.seed), model, info, _shape(info, form, "native"))
+        if ctx.shape in _INLINE_REASONING:
+            plan = inline_reasoning(plan)
         return render_json(plan, ctx), plan.prompt_tokens, plan.completion_tokens
 
     # --- text generation --------------------------------------------------------------
@@ -330,7 +333,7 @@ class Emulator:
         scripted = self.script.pop()
         plan = scripted_plan(scripted, conv) if scripted else answer(conv, info)
         ctx = self._ctx(rng, model, info, _shape(info, form, endpoint))
-        if ctx.shape == "text_completion":
+        if ctx.shape in _INLINE_REASONING:  # shapes without a reasoning field
             plan = inline_reasoning(plan)
         billed = neurons(info, plan.prompt_tokens, plan.completion_tokens)
         if stream and ctx.shape != "responses":
