@@ -29,6 +29,7 @@ from ._errors import (
     WorkersAIServerError,
     WorkersAIStreamError,
     WorkersAITimeoutError,
+    WorkersAITransportError,
     WorkersAITruncatedStreamError,
 )
 from .chat_models import DEFAULT_CHAT_MODEL, ChatWorkersAI
@@ -63,5 +64,6 @@ __all__ = [
     "WorkersAIServerError",
     "WorkersAIStreamError",
     "WorkersAITimeoutError",
+    "WorkersAITransportError",
     "WorkersAITruncatedStreamError",
 ]

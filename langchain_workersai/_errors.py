@@ -28,6 +28,7 @@ from workersai import errors as wa
 
 __all__ = [
     "WorkersAIInvalidInputError",
+    "WorkersAITransportError",
     "WorkersAIConnectError",
     "WorkersAITimeoutError",
     "WorkersAIStreamError",
@@ -55,6 +56,10 @@ __all__ = [
 
 class WorkersAIInvalidInputError(wa.InvalidInputError, ModelInvalidRequestError):
     """Input that cannot be sent (raised before any request)."""
+
+
+class WorkersAITransportError(wa.TransportError, ModelConnectionError):
+    """No (complete) HTTP answer: the connection failed or dropped."""
 
 
 class WorkersAIConnectError(wa.ConnectError, ModelConnectionError):
@@ -139,6 +144,7 @@ class WorkersAIServerError(wa.ServerError, ModelAPIError):
 
 _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAIInvalidInputError,
+    WorkersAITransportError,
     WorkersAIConnectError,
     WorkersAITimeoutError,
     WorkersAIStreamError,

@@ -13,6 +13,7 @@ from workersai import errors as wa
 
 EXPECTED: list[tuple[type[wa.WorkersAIError], type[lc.ModelError]]] = [
     (wa.InvalidInputError, lc.ModelInvalidRequestError),
+    (wa.TransportError, lc.ModelConnectionError),
     (wa.ConnectError, lc.ModelConnectionError),
     (wa.TimeoutError, lc.ModelTimeoutError),
     (wa.StreamError, lc.ModelAPIError),
@@ -59,7 +60,7 @@ def test_dual_class(core: type[wa.WorkersAIError], langchain: type[lc.ModelError
 
 def test_every_core_error_class_is_covered() -> None:
     covered = {core for core, _ in EXPECTED}
-    skipped = {wa.WorkersAIError, wa.ConfigurationError, wa.TransportError, wa.BatchError}
+    skipped = {wa.WorkersAIError, wa.ConfigurationError, wa.BatchError}
     for name in wa.__all__:
         cls = getattr(wa, name)
         assert cls in covered or cls in skipped, name
