@@ -167,6 +167,20 @@ async def test_bad_request_line_gets_400(stub_server: EmulatorServer) -> None:
     writer.close()
 
 
+async def test_single_piece_stream_body_gets_content_length(stub_server: EmulatorServer,
+                                                             stub: StubHandler) -> None:
+    reader, writer = await connect(stub_server)
+    stub.body = [0.01, b'{"result":{}}']
+    writer.write(request_bytes("/ai/run/m"))
+    response = await read_response(reader)
+    assert response.headers["content-length"] == "13" and response.body == b'{"result":{}}'
+    stub.body = [b"a", b"b"]
+    writer.write(request_bytes("/ai/run/m"))
+    response = await read_response(reader)
+    assert response.headers["transfer-encoding"] == "chunked" and response.body == b"ab"
+    writer.close()
+
+
 async def test_head_request_has_no_body(stub_server: EmulatorServer) -> None:
     reader, writer = await connect(stub_server)
     writer.write(request_bytes("/echo", method="HEAD"))

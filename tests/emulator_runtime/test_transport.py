@@ -98,8 +98,9 @@ async def test_stream_is_delivered_incrementally(mode: str, stub: StubHandler) -
                                    on_chunk=lambda _: seen.append(stub.produced))
     assert response.headers["transfer-encoding"] == "chunked"
     assert "content-length" not in response.headers
-    assert seen[0] == 1  # the client had the first event before the second was produced
-    assert seen[:20] == list(range(1, 21))
+    # The client holds event k while the producer is at most one event ahead (the runner
+    # looks one item ahead to frame single-piece bodies with Content-Length).
+    assert seen[:20] == [2, *range(2, 21)]
     payloads = events(b"".join(chunks))
     assert payloads[0] == '{"response": "tok0", "p": ""}'
     assert payloads[-1] == "[DONE]"
@@ -175,6 +176,15 @@ async def test_empty_body_stream_completes(mode: str, stub: StubHandler) -> None
     stub.body = []
     response, chunks = await fetch(mode, stub)
     assert response.status_code == 200 and chunks == []
+    assert response.headers["content-length"] == "0"
+
+
+async def test_single_piece_body_gets_content_length(mode: str, stub: StubHandler) -> None:
+    stub.body = [0.01, b'{"result":{}}']  # e.g. a JSON reply behind a latency pause
+    response, chunks = await fetch(mode, stub)
+    assert response.headers["content-length"] == str(len(b'{"result":{}}'))
+    assert "transfer-encoding" not in response.headers
+    assert chunks == [b'{"result":{}}']
 
 
 async def test_closing_early_closes_the_handler_generator(mode: str, stub: StubHandler) -> None:

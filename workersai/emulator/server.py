@@ -22,12 +22,13 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from types import TracebackType
 from typing import Any
 
 from ._http1 import LAST_CHUNK, BadRequest, chunk_frame, format_head, read_request
-from ._runtime import Handler, close_body, pace
+from ._runtime import Handler, Step, close_body, pace
 from ._types import RESET, EmuRequest, EmuResponse
 
 __all__ = ["EmulatorServer", "serve", "API_PREFIX"]
@@ -116,19 +117,21 @@ class _Core:
         """Write one reply; False when the connection was dropped on purpose."""
         body = reply.body
         if isinstance(body, bytes):
-            writer.write(format_head(reply.status, reply.headers, length=len(body),
-                                     close=not keep_alive))
-            if body and not head_only:
-                writer.write(body)
-            await writer.drain()
-            return True
+            return await _send_bytes(writer, reply, body, keep_alive, head_only)
         if head_only:
             close_body(body)
             writer.write(format_head(reply.status, reply.headers, length=None,
                                      close=not keep_alive))
             return True
         try:
-            return await self._stream(writer, reply, keep_alive)
+            steps = pace(body, None)
+            first = await _lead(writer, steps)
+            if first is None:
+                return False
+            second = next(steps, None)
+            if second is None:  # a single piece: Content-Length framing, as the API sends
+                return await _send_bytes(writer, reply, first, keep_alive, False)
+            return await _stream(writer, reply, chain((first, second), steps), keep_alive)
         except Exception:
             _log.exception("emulator body failed mid-stream")
             writer.transport.abort()
@@ -136,39 +139,58 @@ class _Core:
         finally:
             close_body(body)
 
-    async def _stream(self, writer: asyncio.StreamWriter, reply: EmuResponse,
-                      keep_alive: bool) -> bool:
-        assert not isinstance(reply.body, bytes)
-        head: bytes | None = format_head(reply.status, reply.headers, length=None,
-                                         close=not keep_alive)
-        parts: list[bytes] = []
-        size = 0
-        for step in pace(reply.body, None):
-            if isinstance(step, bytes):
-                if head is not None:
-                    parts.append(head)
-                    head = None
-                if step:
-                    parts.append(chunk_frame(step))
-                    size += len(step)
-                if size >= _FLUSH_BYTES:
-                    writer.write(b"".join(parts))
-                    parts.clear()
-                    size = 0
-                    await writer.drain()
-                continue
-            if parts:
+
+async def _send_bytes(writer: asyncio.StreamWriter, reply: EmuResponse, body: bytes,
+                      keep_alive: bool, head_only: bool) -> bool:
+    writer.write(format_head(reply.status, reply.headers, length=len(body),
+                             close=not keep_alive))
+    if body and not head_only:
+        writer.write(body)
+    await writer.drain()
+    return True
+
+
+async def _lead(writer: asyncio.StreamWriter, steps: Iterator[Step]) -> bytes | None:
+    """Pauses before the first bytes happen before the status line; None: dropped."""
+    for step in steps:
+        if isinstance(step, bytes):
+            return step
+        if step is RESET:
+            writer.transport.abort()
+            return None
+        await asyncio.sleep(step)  # type: ignore[arg-type]
+    return b""
+
+
+async def _stream(writer: asyncio.StreamWriter, reply: EmuResponse, steps: Iterable[Step],
+                  keep_alive: bool) -> bool:
+    """A chunked body, written in batches flushed at every pause and every 64 KiB."""
+    parts = [format_head(reply.status, reply.headers, length=None, close=not keep_alive)]
+    size = 0
+    for step in steps:
+        if isinstance(step, bytes):
+            if step:
+                parts.append(chunk_frame(step))
+                size += len(step)
+            if size >= _FLUSH_BYTES:
                 writer.write(b"".join(parts))
                 parts.clear()
                 size = 0
-            if step is RESET:
-                writer.transport.abort()
-                return False
-            await writer.drain()
-            await asyncio.sleep(step)  # type: ignore[arg-type]
-        writer.write(b"".join([*parts, head or b"", LAST_CHUNK]))
+                await writer.drain()
+            continue
+        if parts:
+            writer.write(b"".join(parts))
+            parts.clear()
+            size = 0
+        if step is RESET:
+            writer.transport.abort()
+            return False
         await writer.drain()
-        return True
+        await asyncio.sleep(step)  # type: ignore[arg-type]
+    parts.append(LAST_CHUNK)
+    writer.write(b"".join(parts))
+    await writer.drain()
+    return True
 
 
 async def serve(handler: Handler | None = None, host: str = "127.0.0.1", port: int = 8787, *,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import httpx
@@ -136,6 +137,15 @@ class _AsyncBody(httpx.AsyncByteStream):
         close_body(self._source)
 
 
+def _after_lead(reply: EmuResponse, first: bytes, steps: Iterator[Step], request: httpx.Request,
+                body_type: type[_SyncBody] | type[_AsyncBody]) -> httpx.Response:
+    """A body that turns out to be a single piece gets Content-Length, as the API sends."""
+    second = next(steps, None)
+    if second is None:
+        return _plain_response(reply, first)
+    return _response(reply, body_type(first, chain((second,), steps), request, reply.body))
+
+
 class EmulatorTransport(httpx.BaseTransport):
     """An :class:`httpx.BaseTransport` that answers from a handler, in process.
 
@@ -162,8 +172,8 @@ class EmulatorTransport(httpx.BaseTransport):
             if error is not None:
                 raise error
             if data is not None:
-                return _response(reply, _SyncBody(data, steps, request, reply.body))
-        return _response(reply, _SyncBody(b"", steps, request, reply.body))
+                return _after_lead(reply, data, steps, request, _SyncBody)
+        return _plain_response(reply, b"")
 
 
 class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
@@ -188,8 +198,8 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
             if error is not None:
                 raise error
             if data is not None:
-                return _response(reply, _AsyncBody(data, steps, request, reply.body))
-        return _response(reply, _AsyncBody(b"", steps, request, reply.body))
+                return _after_lead(reply, data, steps, request, _AsyncBody)
+        return _plain_response(reply, b"")
 
 
 def _default_emulator() -> Emulator:
