@@ -335,3 +335,48 @@ def test_r1_think_split(make_chat: Factory) -> None:
     _, full = collect(llm.stream("What is the capital of France?"))
     assert full.text == msg.text
     assert full.additional_kwargs["reasoning_content"] == msg.additional_kwargs["reasoning_content"]
+
+
+def test_per_call_timeout(make_chat: Factory, emulator: Any) -> None:
+    from langchain_core.exceptions import ModelTimeoutError
+
+    from workersai.emulator import Stall
+
+    emulator.faults.add(Stall(0.5))
+    with pytest.raises(ModelTimeoutError) as info:
+        make_chat(model=CHAT).invoke("Hello", timeout=0.05, max_retries=0)
+    assert isinstance(info.value, wa.TimeoutError)
+
+
+class Joke(BaseModel):
+    """A joke."""
+
+    setup: str
+    punchline: str
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_schema"])
+def test_structured_output_non_compliance_raises(
+    make_chat: Factory, emulator: Any, method: str
+) -> None:
+    from langchain_core.exceptions import OutputParserException
+
+    llm = make_chat(model=CHAT).with_structured_output(Joke, method=method)  # type: ignore[arg-type]
+    emulator.script.text("I would rather not.")
+    with pytest.raises(OutputParserException):
+        llm.invoke("Tell me a joke")
+    emulator.script.text("I would rather not.")
+    with pytest.raises(OutputParserException):
+        list(llm.stream("Tell me a joke"))
+    emulator.script.text("I would rather not.")
+    raw = (
+        make_chat(model=CHAT)
+        .with_structured_output(
+            Joke,
+            method=method,
+            include_raw=True,  # type: ignore[arg-type]
+        )
+        .invoke("Tell me a joke")
+    )
+    assert raw["parsed"] is None and isinstance(raw["parsing_error"], OutputParserException)
+    assert raw["raw"].text == "I would rather not."
