@@ -7,10 +7,20 @@ from typing import Any
 
 import httpx
 import pytest
+from langchain_core.messages import AIMessageChunk
 
 from langchain_workersai import ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker
 
 EMU_BASE_URL = "http://emulator.local/client/v4"
+
+
+def collect(chunks: Any) -> tuple[list[AIMessageChunk], AIMessageChunk]:
+    """The chunks of a stream and their sum."""
+    items = list(chunks)
+    full = items[0]
+    for c in items[1:]:
+        full = full + c
+    return items, full
 
 
 def emulator_kwargs(

@@ -18,7 +18,7 @@ from langchain_core.exceptions import (
     ModelRateLimitError,
 )
 from langchain_core.load import dumps
-from langchain_core.messages import AIMessageChunk, HumanMessage
+from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
 from langchain_workersai import ChatWorkersAI
@@ -26,6 +26,7 @@ from workersai import errors as wa
 from workersai.emulator import CutStream, ErrorEvent, NoDone, RateLimited, Unauthorized
 
 from ._png import tiny_png
+from .conftest import collect
 
 pytestmark = pytest.mark.emulator
 
@@ -47,14 +48,6 @@ class GetTime(BaseModel):
 
 def last_body(emulator: Any) -> dict[str, Any]:
     return json.loads(emulator.requests[-1].body)
-
-
-def collect(chunks: Any) -> tuple[list[AIMessageChunk], AIMessageChunk]:
-    items = list(chunks)
-    full = items[0]
-    for c in items[1:]:
-        full = full + c
-    return items, full
 
 
 def test_fields_and_per_call_overrides_reach_the_body(make_chat: Factory, emulator: Any) -> None:

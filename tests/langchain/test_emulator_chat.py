@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from langchain_workersai import ChatWorkersAI
 
+from .conftest import collect
+
 pytestmark = [
     pytest.mark.emulator,
     pytest.mark.filterwarnings("ignore::workersai.catalog.DeprecatedModelWarning"),
@@ -46,14 +48,6 @@ class Joke(BaseModel):
 def bodies(emulator: Any) -> list[dict[str, Any]]:
     """The JSON bodies the emulator received, in order."""
     return [json.loads(r.body) for r in emulator.requests if r.body]
-
-
-def collect(chunks: Any) -> tuple[list[AIMessageChunk], AIMessageChunk]:
-    items = list(chunks)
-    full = items[0]
-    for c in items[1:]:
-        full = full + c
-    return items, full
 
 
 def assert_stream_contract(items: list[AIMessageChunk], full: AIMessageChunk) -> None:
