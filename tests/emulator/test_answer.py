@@ -204,3 +204,45 @@ def test_bare_object_schema_is_treated_like_json_object(emu: Emulator) -> None:
             "guided_json": {"type": "object"}}
     response = run(emu, LLAMA4, body).result["response"]
     assert set(response) == {"setup", "punchline"}
+
+
+def test_two_named_tools_are_called_one_per_turn_then_both_results(emu: Emulator) -> None:
+    task = "Use get_weather for Lisbon and then magic_function on 7."
+    history: list[dict[str, Any]] = [{"role": "user", "content": task}]
+    body = {"tools": [MAGIC, WEATHER], "messages": history}
+    first = _calls(emu, body)
+    assert [name for name, _ in first] == ["magic_function"]  # offered first, named
+    history += [{"role": "assistant", "content": "", "tool_calls": [{
+        "id": "c1", "type": "function",
+        "function": {"name": "magic_function", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "c1", "name": "magic_function", "content": "49"}]
+    second = _calls(emu, body)
+    assert [name for name, _ in second] == ["get_weather"]
+    history += [{"role": "assistant", "content": "", "tool_calls": [{
+        "id": "c2", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "c2", "name": "get_weather", "content": "Sunny"}]
+    final = run(emu, CLASSIC, body).result
+    assert final["tool_calls"] == []
+    assert final["response"] == ('The magic_function tool returned: "49". '
+                                 'The get_weather tool returned: "Sunny".')
+
+
+def test_a_new_user_message_resets_the_called_tools(emu: Emulator) -> None:
+    history = [{"role": "user", "content": "Run magic_function on 2"},
+               {"role": "assistant", "content": "", "tool_calls": [{
+                   "id": "c1", "type": "function",
+                   "function": {"name": "magic_function", "arguments": "{}"}}]},
+               {"role": "tool", "tool_call_id": "c1", "name": "magic_function", "content": "4"},
+               {"role": "user", "content": "Now run magic_function on 3"}]
+    assert _calls(emu, {"tools": [MAGIC], "messages": history}) == [
+        ("magic_function", {"input": 3})]
+
+
+def test_asking_for_n_words_gets_exactly_n(emu: Emulator) -> None:
+    body = {**user("Write 2,000 words about rivers and mountains."), "max_tokens": 5000}
+    text = run(emu, CLASSIC, body).result["response"]
+    assert len(text.split()) == 2000
+    assert set(text.rstrip(".").split()) <= {"Write", "000", "words", "rivers", "mountains"}
+    capped = run(emu, CLASSIC, {**body, "max_tokens": 10}).result
+    assert len(capped["response"].split()) == 10
+    assert capped["usage"]["completion_tokens"] == 10

@@ -142,6 +142,15 @@ def test_unified_run_needs_a_gateway_for_cf_models(emu: Emulator) -> None:
     assert reply.headers["cf-aig-cache-status"] == "MISS"
 
 
+def test_unified_run_serves_binary_task_models(emu: Emulator) -> None:
+    body = {"model": "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+            "input": {"prompt": "a red fox"}}
+    reply = call(emu, "/run", body, headers={"cf-aig-gateway-id": "default"})
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "image/png"
+    assert reply.raw.startswith(b"\x89PNG")
+
+
 def test_legacy_gateway_host_path(emu: Emulator) -> None:
     path = f"/v1/{DEFAULT_ACCOUNT_ID}/my-gw/workers-ai/{CLASSIC}"
     reply = collect(emu.handle(EmuRequest("POST", path, {}, {

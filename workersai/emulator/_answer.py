@@ -14,8 +14,12 @@ The rules, in order (the first that applies decides the reply):
    in the last user message (see :mod:`._args`): ``"What is the value of
    magic_function(3)?"`` gives ``{"input": 3}``; ``"weather in San Francisco, CA"`` gives
    ``{"location": "San Francisco, CA"}``. One call per reply.
+   *Several named tools:* after a tool result, a tool that the last user message names
+   exactly and that has not been called since that message is called next (in the
+   order the tools are offered), so a task naming two tools gets both, one per turn.
 2. **After a tool result** (the last message has role ``tool``, or a Responses
-   ``function_call_output`` item is last): ``The <name> tool returned: "<result>".``
+   ``function_call_output`` item is last) and no named tool left to call: every result
+   since the last user message, in order, as ``The <name> tool returned: "<result>".``
 3. **JSON.** ``response_format`` ``json_schema`` (bare schema or OpenAI's ``{name,
    schema}`` envelope), ``guided_json`` or Responses ``text.format``: an object satisfying
    the schema, filled like tool arguments. ``json_object`` (or a schema that says no more
@@ -25,8 +29,11 @@ The rules, in order (the first that applies decides the reply):
 4. **Text.** A RAG prompt (the last user message holds a question, a sentence ending in
    ``?`` or a ``Question:`` line, plus context sentences there or in the system message)
    gets the context sentence sharing the most content words with the question. A
-   greeting without content words gets ``Hello! How can I help you today?``. Anything else
-   gets ``Here is a short answer about <up to six key words of the message>.``
+   greeting without content words gets ``Hello! How can I help you today?``. A message
+   asking for a number of words (``Write 2000 words about rivers``) gets exactly that
+   many words, cycling through the message's key words (then ``max_tokens`` applies).
+   Anything else gets ``Here is a short answer about <up to six key words of the
+   message>.``
 
 Reasoning models (catalog ``reasoning``) also think, unless
 ``chat_template_kwargs.enable_thinking`` is false: ``The user asks about <key words>. I
@@ -59,6 +66,8 @@ _GREETINGS = frozenset({"hello", "hi", "hey", "hiya", "thanks", "thank", "greeti
                         "morning", "evening", "afternoon", "good", "there"})
 _KEY = re.compile(r"""['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]""")
 _SCHEMA_DETAIL = ("properties", "$ref", "anyOf", "oneOf", "allOf", "items", "enum", "const")
+_WORDS_ASKED = re.compile(r"\b(\d[\d,]*)\s+words\b", re.IGNORECASE)
+_MAX_ASKED_WORDS = 1_000_000
 _QUESTION_LINE = re.compile(r"^\s*(?:question|q)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -88,6 +97,10 @@ class Conversation:
     system: str = ""
     tool_result: str | None = None
     tool_result_name: str | None = None
+    results: list[tuple[str | None, str]] = field(default_factory=list)
+    """Tool results since the last user message: (tool name, text)."""
+    called: set[str] = field(default_factory=set)
+    """Names of the tools called since the last user message."""
     tools: list[Tool] = field(default_factory=list)
     tool_choice: str | None = None
     forced: str | None = None
@@ -175,6 +188,21 @@ def _json_format(body: dict[str, Any]) -> tuple[str | None, dict[str, Any] | Non
     return None, None
 
 
+def _called_names(msg: dict[str, Any]) -> list[str]:
+    if msg.get("type") == "function_call" and isinstance(msg.get("name"), str):
+        return [msg["name"]]
+    calls = msg.get("tool_calls")
+    names = []
+    for call in calls if isinstance(calls, list) else []:
+        if not isinstance(call, dict):
+            continue
+        fn = call.get("function")
+        name = (fn if isinstance(fn, dict) else call).get("name")
+        if isinstance(name, str):
+            names.append(name)
+    return names
+
+
 def _read_messages(conv: Conversation, messages: list[dict[str, Any]]) -> None:
     for msg in messages:
         role = msg.get("role") or msg.get("type")
@@ -184,9 +212,12 @@ def _read_messages(conv: Conversation, messages: list[dict[str, Any]]) -> None:
             conv.system += text + "\n"
         elif role == "user":
             conv.last_user = text
+            conv.results, conv.called = [], set()
+        conv.called.update(_called_names(msg))
         if role in ("tool", "function", "function_call_output"):
             conv.tool_result = text
             conv.tool_result_name = msg.get("name")
+            conv.results.append((conv.tool_result_name, text))
         elif role is not None:
             conv.tool_result = None
 
@@ -227,10 +258,18 @@ def _score(tool: Tool, user: str, user_words: set[str]) -> int:
     return 2 * len(name_words & user_words) + len(desc_words & user_words)
 
 
+def _next_named_tool(conv: Conversation) -> Tool | None:
+    user = conv.last_user.lower()
+    return next((t for t in conv.tools
+                 if t.name and t.name.lower() in user and t.name not in conv.called), None)
+
+
 def pick_tool(conv: Conversation) -> Tool | None:
     """The tool rule 1 calls, or None."""
-    if not conv.tools or conv.tool_choice == "none" or conv.tool_result is not None:
+    if not conv.tools or conv.tool_choice == "none":
         return None
+    if conv.tool_result is not None:
+        return _next_named_tool(conv)
     if conv.forced is not None:
         return next((t for t in conv.tools if t.name == conv.forced), None)
     user_words = set(content_words(conv.last_user))
@@ -272,14 +311,31 @@ def _rag_answer(conv: Conversation) -> str | None:
     return best
 
 
+def _results_answer(conv: Conversation) -> str:
+    results = conv.results or [(conv.tool_result_name, conv.tool_result or "")]
+    return " ".join(f'The {f"{name} tool" if name else "tool"} returned: "{text}".'
+                    for name, text in results)
+
+
+def _length_answer(conv: Conversation) -> str | None:
+    match = _WORDS_ASKED.search(conv.last_user)
+    if match is None:
+        return None
+    count = min(int(match.group(1).replace(",", "")), _MAX_ASKED_WORDS)
+    words = _key_words(conv.last_user, 8) or ["words"]
+    return " ".join(words[i % len(words)] for i in range(count)) + "."
+
+
 def text_answer(conv: Conversation) -> str:
     """Rule 2 or 4: the answer text before limits."""
     if conv.tool_result is not None:
-        name = f"{conv.tool_result_name} tool" if conv.tool_result_name else "tool"
-        return f'The {name} returned: "{conv.tool_result}".'
+        return _results_answer(conv)
     rag = _rag_answer(conv)
     if rag is not None:
         return rag
+    asked = _length_answer(conv)
+    if asked is not None:
+        return asked
     words = _key_words(conv.last_user, 6)
     if not words:
         return "Hello! How can I help you today?"

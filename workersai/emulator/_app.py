@@ -249,9 +249,11 @@ class Emulator:
     def _native(self, request: EmuRequest, rng: random.Random, model: str,
                 body: dict[str, Any] | None = None) -> EmuResponse:
         queued = request.query.get("queueRequest", "").lower() == "true"
-        if model in TASK_MODELS and not queued and body is None:
-            ctype = request.headers.get("content-type", _JSON)
-            status, headers, data = handle_task(model, "", request.body, ctype) or (500, [], b"")
+        if model in TASK_MODELS and not queued:
+            # raw media or JSON in; JSON or raw media out (the gateway form passes `body`)
+            data, ctype = ((request.body, request.headers.get("content-type", _JSON))
+                           if body is None else (dumps(body), _JSON))
+            status, headers, data = handle_task(model, "", data, ctype) or (500, [], b"")
             task_headers = self._headers(rng, dict(headers).get("content-type", _JSON))
             return EmuResponse(status, task_headers, data)
         body = _json_object(request.body) if body is None else body
