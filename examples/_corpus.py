@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 __all__ = ["DOCUMENTS", "QUESTION", "AGENT_TASK", "get_weather", "convert_currency"]
 
 DOCUMENTS: list[tuple[str, str]] = [
@@ -24,7 +26,10 @@ def get_weather(city: str) -> str:
     return f"Sunny and 21 C in {city}."
 
 
-def convert_currency(amount: float, source: str, target: str) -> str:
+Currency = Literal["EUR", "GBP", "JPY", "USD"]
+
+
+def convert_currency(amount: float, source: Currency, target: Currency) -> str:
     """Convert an amount of money from one currency to another."""
     rates = {("USD", "EUR"): 0.92, ("EUR", "USD"): 1.09}
     rate = rates.get((source.upper(), target.upper()), 1.0)

@@ -246,3 +246,16 @@ def test_asking_for_n_words_gets_exactly_n(emu: Emulator) -> None:
     capped = run(emu, CLASSIC, {**body, "max_tokens": 10}).result
     assert len(capped["response"].split()) == 10
     assert capped["usage"]["completion_tokens"] == 10
+
+
+def test_enum_fields_take_distinct_mentioned_values() -> None:
+    from workersai.emulator._args import MessageValues, fill_schema
+
+    currency = {"type": "string", "enum": ["EUR", "GBP", "USD"]}
+    schema = {"type": "object", "required": ["amount", "source", "target"],
+              "properties": {"amount": {"type": "number"}, "source": currency,
+                             "target": currency}}
+    filled = fill_schema(schema, MessageValues.parse("What is 120 USD in EUR?"))
+    assert filled == {"amount": 120, "source": "USD", "target": "EUR"}
+    # nothing mentioned: the first allowed value
+    assert fill_schema(currency, MessageValues.parse("convert money")) == "EUR"

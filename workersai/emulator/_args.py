@@ -9,7 +9,9 @@ Values are taken from the user's text in order of appearance, each used once:
   CA``; a single capitalised word opening a sentence, and common words such as "What" or
   "Using", do not count);
 * ``true`` / ``false`` / ``yes`` / ``no`` for ``boolean`` fields;
-* an ``enum`` takes the first allowed value the message mentions, else the first one.
+* an ``enum`` takes the allowed value the message mentions first that no earlier field
+  of the same call took (so ``120 USD in EUR`` fills ``source``/``target`` with
+  ``USD``/``EUR``), else the first allowed value.
 
 Otherwise defaults are type-correct: the ``default`` when the schema has one; strings are
 the message's content words (else the field name), never empty; numbers the minimum or
@@ -66,6 +68,8 @@ class MessageValues:
     numbers: list[int | float] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
     booleans: list[bool] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
+    """Enum values already used by a field."""
 
     @classmethod
     def parse(cls, text: str) -> MessageValues:
@@ -137,10 +141,14 @@ def _has_value(kind: str, values: MessageValues) -> bool:
 
 def _enum_value(options: list[Any], values: MessageValues) -> Any:
     lowered = values.text.lower()
-    for option in options:
-        if isinstance(option, str) and option and option.lower() in lowered:
-            return option
-    return options[0]
+    mentioned = sorted((lowered.find(o.lower()), i) for i, o in enumerate(options)
+                       if isinstance(o, str) and o and o.lower() in lowered
+                       and o not in values.taken)
+    if not mentioned:
+        return options[0]
+    choice = options[mentioned[0][1]]
+    values.taken.add(choice)
+    return choice
 
 
 def _number(schema: dict[str, Any], values: MessageValues, integer: bool) -> int | float:
