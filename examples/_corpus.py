@@ -1,7 +1,7 @@
 """A small knowledge base the examples index: facts about Workers AI, one per document."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: LlamaIndex's FunctionTool builds its
+# schema from the real annotation objects.
 from typing import Literal
 
 __all__ = ["DOCUMENTS", "QUESTION", "AGENT_TASK", "get_weather", "convert_currency"]
