@@ -30,6 +30,7 @@ class FakeCore:
     streams: list[list[StreamDelta]] = field(default_factory=list)
     results: list[Any] = field(default_factory=list)
     calls: list[Recorded] = field(default_factory=list)
+    closed_streams: int = 0
 
     def _record(self, method: str, model: str, payload: Any, params: Any, **kw: Any) -> None:
         self.calls.append(Recorded(method, model, payload, params, kw))
@@ -63,8 +64,11 @@ class AsyncFakeCore:
         return self.core.chat(*args, **kw)
 
     async def stream_chat(self, *args: Any, **kw: Any) -> AsyncIterator[StreamDelta]:
-        for delta in self.core.stream_chat(*args, **kw):
-            yield delta
+        try:
+            for delta in self.core.stream_chat(*args, **kw):
+                yield delta
+        finally:
+            self.core.closed_streams += 1
 
     async def embed(self, *args: Any, **kw: Any) -> Any:
         return self.core.embed(*args, **kw)

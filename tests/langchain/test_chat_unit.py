@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -126,6 +128,16 @@ async def test_async_twins() -> None:
     chunks = [c async for c in model.astream("hi")]
     assert chunks[-1].chunk_position == "last"
     assert [c.method for c in core.calls] == ["chat", "stream_chat"]
+
+
+async def test_async_stream_stopped_early_is_closed_at_once() -> None:
+    model, core = make()
+    core.streams.append(text_stream("one two three four"))
+    async with contextlib.aclosing(model.astream("hi")) as stream:
+        async for _ in stream:
+            break
+    await asyncio.sleep(0)
+    assert core.closed_streams == 1
 
 
 def test_bind_tools_forms_reach_the_core() -> None:
