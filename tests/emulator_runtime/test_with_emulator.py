@@ -21,6 +21,7 @@ from workersai.emulator import (
     EmulatorServer,
     RateLimited,
     ServerBusy,
+    plugin,
 )
 from workersai.emulator.__main__ import build_parser
 from workersai.emulator.transport import emulator_http_client as in_process_client
@@ -86,10 +87,18 @@ def test_server_fixture(emulator: Emulator, emulator_server: EmulatorServer) -> 
     assert response.status_code == 200 and "cf-ai-req-id" in response.headers
 
 
-def test_env_fixture_drives_the_core_client(emulator: Emulator,
+@pytest.fixture
+def stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDFLARE_AI_GATEWAY_ID", "some-gateway")
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "a-real-looking-token")
+
+
+def test_env_fixture_drives_the_core_client(stray_env: None, emulator: Emulator,
                                             emulator_env: EmulatorServer) -> None:
     assert os.environ["WORKERSAI_BASE_URL"] == emulator_env.base_url
     assert os.environ["CLOUDFLARE_ACCOUNT_ID"] == DEFAULT_ACCOUNT_ID
+    assert os.environ["CLOUDFLARE_API_TOKEN"] == DEFAULT_TOKEN
+    assert "CLOUDFLARE_AI_GATEWAY_ID" not in os.environ
     emulator.faults.add(RateLimited(), times=1)
     emulator.faults.add(ServerBusy(), on=2)
     with Client(max_retries=0) as client:
@@ -99,6 +108,17 @@ def test_env_fixture_drives_the_core_client(emulator: Emulator,
         result = client.run(MODEL, {"prompt": "Hello"})  # 503 on the 2nd, retried
     assert result is not None
     assert len(emulator.requests) == 3
+
+
+def test_plugin_registers_the_emulator_marker() -> None:
+    lines: list[tuple[str, str]] = []
+
+    class Config:
+        def addinivalue_line(self, name: str, line: str) -> None:
+            lines.append((name, line))
+
+    plugin.pytest_configure(Config())  # type: ignore[arg-type]
+    assert lines and lines[0][0] == "markers" and lines[0][1].startswith("emulator:")
 
 
 def test_cli_options_parse() -> None:
