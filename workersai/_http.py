@@ -208,6 +208,13 @@ class _Shell:
             rand = self.random()
             delay = next_delay(err.is_retryable, attempt, call.max_retries, retry_after, rand)
         if delay is None:
+            if started and type(err) in (errors.TransportError, errors.ConnectError):
+                # the connection dropped after events reached the caller: the reply is
+                # incomplete, and not retryable (a stall stays a TimeoutError)
+                raise errors.TruncatedStreamError(
+                    f"The stream was cut after it started ({err.message}); "
+                    "the reply is incomplete."
+                ) from exc
             if err is exc:
                 raise err
             raise err from exc

@@ -180,11 +180,6 @@ def test_connection_dropped_mid_stream_raises_a_model_error(
     assert len(emulator.requests) == 1  # never retried once tokens reached the caller
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: a connection dropped mid-stream raises TransportError (retryable), "
-    "not TruncatedStreamError (see the report of issue 4)",
-)
 def test_connection_dropped_mid_stream_is_a_truncated_stream(
     make_chat: Factory, emulator: Any
 ) -> None:
