@@ -39,3 +39,20 @@ def test_deprecated_warns_once() -> None:
         assert catalog.warn_if_deprecated(model, today=dt.date(2026, 11, 29)) is True
     assert len([w for w in rec if issubclass(w.category, catalog.DeprecatedModelWarning)]) == 1
     assert catalog.warn_if_deprecated("@cf/openai/gpt-oss-120b") is False
+
+
+def test_deprecation_warning_points_at_the_callers_line() -> None:
+    import httpx
+
+    from workersai import Client
+    from workersai.types import Message
+
+    catalog._warned.clear()
+    reply = {"result": {"response": "ok"}, "success": True, "errors": [], "messages": []}
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=reply)))
+    client = Client(account_id="0" * 32, api_token="t", http_client=http)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        client.chat("@cf/meta/llama-3.1-8b-instruct", [Message("user", "hi")])
+    deprecations = [w for w in rec if issubclass(w.category, catalog.DeprecatedModelWarning)]
+    assert deprecations and deprecations[0].filename == __file__

@@ -9,6 +9,7 @@ Deprecated models warn once per process.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 import warnings
 
 from ._models import MODELS, Family, JsonMode, ModelInfo, Reasoning, Task
@@ -78,6 +79,21 @@ def warn_if_deprecated(model_id: str, today: _dt.date | None = None) -> bool:
             f"Workers AI model {model_id} {when} {info.deprecation_date}; "
             "pick a current model from workersai.catalog.models_for_task('text-generation').",
             DeprecatedModelWarning,
-            stacklevel=3,
+            stacklevel=_user_stacklevel(),
         )
     return past
+
+
+_LIBRARY_PREFIXES = ("workersai", "langchain_workersai", "llamaindex_workersai",
+                     "langchain_core", "langchain_classic", "llama_index", "asyncio",
+                     "concurrent", "contextlib", "threading")
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame of the caller's code
+    (past this package, the frameworks and the standard library's plumbing)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith(
+            _LIBRARY_PREFIXES):
+        frame, level = frame.f_back, level + 1
+    return level
