@@ -3,7 +3,9 @@
 Measures client milliseconds per call for a raw httpx client (the floor: one POST, one
 ``json.loads``, read ``result.response``), the core ``Client.chat``, LangChain's
 ``ChatWorkersAI.invoke`` and LlamaIndex's ``WorkersAI.chat``, all against the same
-loopback emulator in its own process. Target: within 1.3x of the floor.
+loopback emulator in its own process. Target: within 1.3x of the floor. The framework
+floors (a minimal LangChain ``BaseChatModel`` / LlamaIndex ``LLM`` whose only work is the
+raw httpx call) show what each framework's own machinery costs per call.
 
     python benchmarks/bench_chat.py [--calls 300] [--runs 5]
 """
@@ -65,6 +67,22 @@ def llamaindex(server: Server) -> Callable[[], str]:
     return lambda: str(llm.chat(messages).message.content)
 
 
+def langchain_floor(server: Server) -> Callable[[], str]:
+    from _floors import RawLangChainChat
+
+    llm = RawLangChainChat(url=server.run_url(MODEL), token=TOKEN)
+    return lambda: str(llm.invoke(PROMPT).content)
+
+
+def llamaindex_floor(server: Server) -> Callable[[], str]:
+    from _floors import RawLlamaIndexLLM
+    from llama_index.core.llms import ChatMessage
+
+    llm = RawLlamaIndexLLM(url=server.run_url(MODEL), token=TOKEN)
+    messages = [ChatMessage(role="user", content=PROMPT)]
+    return lambda: str(llm.chat(messages).message.content)
+
+
 def per_call_ms(call: Callable[[], str], calls: int) -> float:
     for _ in range(10):  # warm up: connections, imports, caches
         assert call()
@@ -80,7 +98,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     subjects = {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
-                "ChatWorkersAI.invoke": langchain, "llamaindex WorkersAI.chat": llamaindex}
+                "LangChain floor (BaseChatModel around raw httpx)": langchain_floor,
+                "ChatWorkersAI.invoke": langchain,
+                "LlamaIndex floor (LLM around raw httpx)": llamaindex_floor,
+                "llamaindex WorkersAI.chat": llamaindex}
     with emulator_process() as server:
         calls = {name: make(server) for name, make in subjects.items()}
         samples: dict[str, list[float]] = {name: [] for name in calls}
