@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from . import catalog
 from ._backend import AsyncBackend, Binary, RawBody, Route, StreamInfo, SyncBackend, Target
 from ._http import AsyncHTTP, SyncHTTP
+from .binding import BindingBackend, SyncBindingGuard
 from .config import Config, GatewayOptions, RequestOptions, Timeouts
 from .errors import (
     BatchError,
@@ -274,13 +275,16 @@ class Client:
         default_headers: dict[str, str] | None = None,
         http_client: httpx.Client | None = None,
         config: Config | None = None,
+        binding: Any = None,
     ) -> None:
         self.config = _config(
             config, account_id=account_id, api_token=api_token, base_url=base_url,
             gateway=gateway, gateway_options=gateway_options, timeout=timeout,
             max_retries=max_retries, default_headers=default_headers,
         )
-        self._backend: SyncBackend = SyncHTTP(self.config, http_client)
+        self._backend: SyncBackend = (  # a binding is async only: every call says so
+            SyncHTTP(self.config, http_client) if binding is None else SyncBindingGuard()
+        )
 
     def __repr__(self) -> str:
         return _repr("Client", self.config)
@@ -399,13 +403,17 @@ class AsyncClient:
         default_headers: dict[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         config: Config | None = None,
+        binding: Any = None,
     ) -> None:
         self.config = _config(
             config, account_id=account_id, api_token=api_token, base_url=base_url,
             gateway=gateway, gateway_options=gateway_options, timeout=timeout,
             max_retries=max_retries, default_headers=default_headers,
         )
-        self._backend: AsyncBackend = AsyncHTTP(self.config, http_client)
+        self._backend: AsyncBackend = (  # binding: a Python Worker's env.AI (workersai.binding)
+            AsyncHTTP(self.config, http_client) if binding is None
+            else BindingBackend(binding, self.config)
+        )
 
     def __repr__(self) -> str:
         return _repr("AsyncClient", self.config)

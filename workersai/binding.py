@@ -1,0 +1,313 @@
+"""The ``env.AI`` binding of a Cloudflare Python Worker as a backend of ``AsyncClient``.
+
+Inside a Python Worker, ``env.AI.run(model, inputs, options)`` runs a model without HTTP
+and returns a JS promise (reference section 12). :class:`BindingBackend` plugs that into
+the client seam (``workersai._backend``), so ``chat``, ``stream_chat``, ``embed``,
+``rerank``, ``run`` and the batch queue work unchanged::
+
+    client = AsyncClient(binding=self.env.AI)     # no account id or token needed
+
+What it does: inputs go in as JS objects; results come back as Python values; a
+``stream: true`` call returns the raw SSE bytes as a ``ReadableStream``, read chunk by
+chunk into the same SSE reader and ``StreamAssembler`` the HTTP path uses; thrown
+``InferenceUpstreamError("<code>: <description>")`` become the typed errors of
+``workersai.errors`` (retried like over HTTP); AI Gateway settings travel in
+``options.gateway``. The binding is async only: a ``Client(binding=...)`` raises a
+:class:`~workersai.errors.ConfigurationError` on every call (:class:`SyncBindingGuard`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import time
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
+
+from . import catalog
+from ._backend import Binary, Body, RawBody, StreamInfo, Target
+from ._binding_js import awaited, is_stream, iter_stream, to_js, to_py
+from ._errors_map import clean_message, error_from_payload, format_error
+from ._retry import next_delay
+from ._sse import EventReader
+from .config import Config, GatewayOptions, RequestOptions, Timeouts
+from .errors import (
+    ConfigurationError,
+    InvalidInputError,
+    TimeoutError,
+    TransportError,
+    WorkersAIError,
+)
+from .types import ResponseMeta
+
+__all__ = [
+    "SYNC_MESSAGE",
+    "BindingBackend",
+    "SyncBindingGuard",
+    "binding_error",
+    "binding_options",
+    "gateway_option",
+]
+
+SYNC_MESSAGE = (
+    "The Workers AI binding (env.AI) runs only on async paths: use AsyncClient(binding=...) "
+    "or the async methods (ainvoke, astream, aembed_documents, achat, aget_text_embedding, "
+    "...). A Python Worker cannot block on a JS promise."
+)
+
+_CODE_RE = re.compile(r"^\s*(?:[A-Za-z]*Error:\s*)*(\d{3,5})\s*:\s*(.*)$", re.DOTALL)
+_BINARY_TYPES = {"text-to-image": "image/png", "text-to-speech": "audio/mpeg"}
+
+
+def gateway_option(gateway: str, opts: GatewayOptions | None) -> dict[str, Any]:
+    """The binding's ``options.gateway`` object for a gateway id and its options."""
+    out: dict[str, Any] = {"id": gateway}
+    if opts is None:
+        return out
+    opts.headers()  # the same validation as over HTTP (metadata, attempts, delay)
+    pairs = (
+        ("skipCache", opts.skip_cache), ("cacheTtl", opts.cache_ttl),
+        ("cacheKey", opts.cache_key), ("metadata", opts.metadata),
+        ("collectLog", opts.collect_log), ("eventId", opts.event_id),
+        ("requestTimeoutMs", opts.request_timeout_ms),
+    )
+    out.update({k: v for k, v in pairs if v is not None})
+    retry = (
+        ("maxAttempts", opts.max_attempts), ("retryDelayMs", opts.retry_delay_ms),
+        ("backoff", opts.backoff),
+    )
+    retries = {k: v for k, v in retry if v is not None}
+    if retries:
+        out["retries"] = retries
+    return out
+
+
+def binding_options(
+    config: Config, options: RequestOptions | None, query: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The third argument of ``env.AI.run``: gateway, extra headers, query options."""
+    o = options or RequestOptions()
+    out: dict[str, Any] = {}
+    gateway = o.gateway or config.gateway
+    gw_opts = o.gateway_options or config.gateway_options
+    if gateway:
+        out["gateway"] = gateway_option(gateway, gw_opts)
+    elif gw_opts is not None:
+        raise InvalidInputError(
+            "AI Gateway options need a gateway id over the binding (gateway=...)"
+        )
+    headers = {k.lower(): v for k, v in config.default_headers.items()}
+    headers.update({k.lower(): v for k, v in (o.extra_headers or {}).items()})
+    if o.session_affinity:
+        headers["x-session-affinity"] = o.session_affinity
+    if headers:
+        out["extraHeaders"] = headers
+    for key, value in (query or {}).items():  # REST query parameters are binding options
+        out[key] = {"true": True, "false": False}.get(str(value).lower(), value)
+    return out
+
+
+def binding_error(exc: BaseException, binding: Any = None) -> WorkersAIError:
+    """Our typed error for what ``env.AI.run`` threw.
+
+    ``InferenceUpstreamError`` messages read ``"<internalCode>: <description>"`` (also
+    inside a ``JsException``); the code picks the class, as in an HTTP error envelope.
+    """
+    if isinstance(exc, WorkersAIError):
+        return exc
+    if isinstance(exc, asyncio.TimeoutError):
+        return TimeoutError("Timed out waiting for the Workers AI binding")
+    text = str(getattr(exc, "message", None) or exc or type(exc).__name__)
+    status = _int(getattr(binding, "lastRequestHttpStatusCode", None))
+    status = status if status is not None and status >= 400 else None
+    req_id = _str(getattr(binding, "lastRequestId", None))
+    headers = {"cf-ai-req-id": req_id} if req_id else {}
+    match = _CODE_RE.match(text)
+    if match:
+        entry = {"code": int(match.group(1)), "message": clean_message(match.group(2))}
+        return error_from_payload({"errors": [entry]}, status, headers)
+    if status is not None or "InferenceUpstreamError" in text or "AiError" in text:
+        return error_from_payload({"errors": [{"message": text}]}, status, headers)
+    return TransportError(f"The Workers AI binding failed ({type(exc).__name__}): {text}")
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _inputs(target: Target, body: Body) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """The model input object and the query options of a call."""
+    if target.route != "run":
+        raise InvalidInputError(
+            "The Workers AI binding serves only the native endpoint (endpoint='native')"
+        )
+    if not isinstance(body, RawBody):
+        return body, None
+    if "json" not in body.content_type:
+        raise InvalidInputError(
+            "Raw (non-JSON) request bodies cannot be sent over the binding; "
+            "pass the model's JSON input to run() instead"
+        )
+    try:
+        inputs = json.loads(body.data)
+    except ValueError as exc:
+        raise InvalidInputError(f"The JSON request body does not parse: {exc}") from exc
+    return inputs, dict(body.query) if body.query else None
+
+
+class BindingBackend:
+    """``AsyncBackend`` over a Python Worker's ``env.AI`` (or any object that behaves so)."""
+
+    def __init__(self, binding: Any, config: Config) -> None:
+        if not callable(getattr(binding, "run", None)):
+            raise ConfigurationError(
+                "binding= must be the Workers AI binding (env.AI): an object with run()"
+            )
+        self.binding = binding
+        self.config = config
+        self.sleep: Callable[[float], Any] = asyncio.sleep
+        self.random: Callable[[], float] = random.random
+        self.clock: Callable[[], float] = time.monotonic
+
+    def _meta(self, attempts: int) -> ResponseMeta:
+        b = self.binding
+        return ResponseMeta(
+            status_code=_int(getattr(b, "lastRequestHttpStatusCode", None)) or 200,
+            request_id=_str(getattr(b, "lastRequestId", None)),
+            gateway_log_id=_str(getattr(b, "aiGatewayLogId", None)),
+            attempts=attempts,
+        )
+
+    def _settings(self, options: RequestOptions | None) -> tuple[Timeouts, int]:
+        timeouts, retries = self.config.timeouts, self.config.max_retries
+        if options is not None:
+            if options.timeout is not None:
+                timeouts = Timeouts.from_value(options.timeout)
+            if options.max_retries is not None:
+                if options.max_retries < 0:
+                    raise InvalidInputError("max_retries must be >= 0")
+                retries = options.max_retries
+        return timeouts, retries
+
+    async def _run(
+        self, model: str, inputs: dict[str, Any], opts: dict[str, Any], wait: float,
+        retries: int,
+    ) -> tuple[Any, int]:
+        """The awaited result of ``run`` and the attempts it took (retrying like HTTP)."""
+        js_inputs, js_opts = to_js(inputs), to_js(opts)
+        attempt = 0
+        while True:
+            try:
+                call = awaited(self.binding.run(model, js_inputs, js_opts))
+                return await asyncio.wait_for(call, wait), attempt + 1
+            except Exception as exc:  # JsException and friends
+                err = binding_error(exc, self.binding)
+                retry_after = getattr(err, "retry_after", None)
+                delay = next_delay(err.is_retryable, attempt, retries, retry_after, self.random())
+                if delay is None:
+                    raise err from (None if err is exc else exc)
+            await self.sleep(delay)
+            attempt += 1
+
+    async def send(
+        self, target: Target, body: Body, options: RequestOptions | None
+    ) -> tuple[Any, ResponseMeta]:
+        """One call: the Python result, or :class:`Binary` for a media stream."""
+        inputs, query = _inputs(target, body)
+        timeouts, retries = self._settings(options)
+        opts = binding_options(self.config, options, query)
+        result, attempts = await self._run(target.model, inputs, opts, timeouts.read, retries)
+        meta = self._meta(attempts)
+        if is_stream(result):
+            content = await self._read_all(result, timeouts.read)
+            info = catalog.lookup(target.model)
+            ctype = _BINARY_TYPES.get(info.task if info else "", "application/octet-stream")
+            return Binary(content, ctype), meta
+        value = to_py(result)
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return Binary(bytes(value), "application/octet-stream"), meta
+        return value, meta
+
+    async def _read_all(self, stream: Any, wait: float) -> bytes:
+        parts: list[bytes] = []
+        async for chunk in self._chunks(stream, wait):
+            parts.append(chunk)
+        return b"".join(parts)
+
+    async def _chunks(self, stream: Any, idle: float) -> AsyncGenerator[bytes, None]:
+        """The stream's chunks, each within ``idle`` seconds; JS errors become ours."""
+        chunks = iter_stream(stream)
+        try:
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(chunks.__anext__(), idle)
+                except StopAsyncIteration:
+                    return
+                except Exception as exc:  # JsException mid-stream
+                    raise binding_error(exc, self.binding) from exc
+                yield chunk
+        finally:
+            await chunks.aclose()
+
+    async def stream(
+        self,
+        target: Target,
+        body: dict[str, Any],
+        options: RequestOptions | None,
+        info: StreamInfo,
+    ) -> AsyncGenerator[Any, None]:
+        """Decoded SSE events of a ``stream: true`` call, until ``[DONE]`` or the end."""
+        inputs, query = _inputs(target, body)
+        timeouts, retries = self._settings(options)
+        opts = binding_options(self.config, options, query)
+        result, attempts = await self._run(
+            target.model, inputs, opts, timeouts.stream_idle, retries
+        )
+        info.meta = self._meta(attempts)
+        if not is_stream(result):
+            text = json.dumps(to_py(result), default=str).encode()
+            raise format_error(
+                "The Workers AI binding answered a stream request without a stream",
+                info.meta.status_code, text, None,
+            )
+        reader = EventReader(timeouts.stream_idle, {}, self.clock, "")
+        chunks = self._chunks(result, timeouts.stream_idle)
+        try:
+            async for chunk in chunks:
+                for event in reader.feed(chunk):
+                    yield event
+                if reader.done:
+                    break
+            else:
+                for event in reader.flush():
+                    yield event
+        finally:
+            await chunks.aclose()
+        info.done = reader.done
+
+    async def aclose(self) -> None:
+        """Nothing to release: the Worker runtime owns the binding."""
+
+
+class SyncBindingGuard:
+    """``SyncBackend`` for ``Client(binding=...)``: every call raises a clear error."""
+
+    def send(
+        self, target: Target, body: Body, options: RequestOptions | None
+    ) -> tuple[Any, ResponseMeta]:
+        raise ConfigurationError(SYNC_MESSAGE)
+
+    def stream(
+        self, target: Target, body: dict[str, Any], options: RequestOptions | None,
+        info: StreamInfo,
+    ) -> Any:
+        raise ConfigurationError(SYNC_MESSAGE)
+
+    def close(self) -> None:
+        """Nothing to release."""
