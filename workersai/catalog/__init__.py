@@ -97,3 +97,33 @@ def _user_stacklevel() -> int:
             _LIBRARY_PREFIXES):
         frame, level = frame.f_back, level + 1
     return level
+
+
+from ._cache import CACHE_DIR_ENV, DEFAULT_TTL, default_cache_dir  # noqa: E402
+from ._live import (  # noqa: E402
+    CatalogRefreshWarning,
+    CatalogSnapshot,
+    apply_snapshot,
+    arefresh,
+    load,
+    refresh,
+    reset_to_shipped,
+)
+from ._live_map import CAPABILITIES, Capability, filter_models, has_capability  # noqa: E402
+
+__all__ += [
+    "CACHE_DIR_ENV",
+    "DEFAULT_TTL",
+    "default_cache_dir",
+    "CatalogRefreshWarning",
+    "CatalogSnapshot",
+    "arefresh",
+    "load",
+    "refresh",
+    "reset_to_shipped",
+    "apply_snapshot",
+    "CAPABILITIES",
+    "Capability",
+    "filter_models",
+    "has_capability",
+]
