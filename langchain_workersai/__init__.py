@@ -32,6 +32,7 @@ from ._errors import (
     WorkersAITransportError,
     WorkersAITruncatedStreamError,
 )
+from .callbacks import WorkersAICostHandler
 from .chat_models import DEFAULT_CHAT_MODEL, ChatWorkersAI
 from .embeddings import BGE_QUERY_INSTRUCTION, DEFAULT_EMBEDDING_MODEL, WorkersAIEmbeddings
 from .rerankers import DEFAULT_RERANK_MODEL, WorkersAIReranker
@@ -40,6 +41,7 @@ __all__ = [
     "ChatWorkersAI",
     "WorkersAIEmbeddings",
     "WorkersAIReranker",
+    "WorkersAICostHandler",
     "DEFAULT_CHAT_MODEL",
     "DEFAULT_EMBEDDING_MODEL",
     "DEFAULT_RERANK_MODEL",
