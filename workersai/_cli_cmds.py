@@ -1,0 +1,145 @@
+"""The ``workersai`` commands (parsing and exit codes live in ``_cli``)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from . import catalog
+from ._cli import Context
+from .catalog import CatalogSnapshot, ModelInfo
+from .config import Config
+from .cost import CallCost, cost_of
+from .errors import ConfigurationError, InvalidInputError
+from .types import ChatParams, Message, ResponseMeta, StreamDelta
+
+__all__ = ["COMMANDS", "emulator", "format_cost", "models_table"]
+
+
+def format_cost(cost: CallCost) -> str:
+    """``[usage] 12 input + 30 output tokens, 5.20 neurons ($0.000057)``; ``~`` = estimate."""
+    tokens = f"{cost.input_tokens} input + {cost.output_tokens} output tokens"
+    if cost.neurons is None:
+        return f"[usage] {tokens}, neurons unknown"
+    approx = "~" if cost.estimated else ""
+    return f"[usage] {tokens}, {approx}{cost.neurons:,.2f} neurons (${cost.usd:.6f})"
+
+
+def _prompt(text: str) -> str:
+    return sys.stdin.read() if text == "-" else text
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    """Stream the answer to stdout; reasoning (``--reasoning``) and usage to stderr."""
+    messages = [Message("system", args.system)] if args.system else []
+    messages.append(Message("user", _prompt(args.prompt)))
+    params = ChatParams(max_tokens=args.max_tokens, temperature=args.temperature)
+    final: StreamDelta | None = None
+    with ctx.client() as client:
+        for delta in client.stream_chat(args.model, messages, params):
+            if delta.reasoning and args.reasoning:
+                sys.stderr.write(delta.reasoning)
+                sys.stderr.flush()
+            if delta.text:
+                sys.stdout.write(delta.text)
+                sys.stdout.flush()
+            if delta.final:
+                final = delta
+    sys.stdout.write("\n")
+    if final is not None:
+        print(format_cost(cost_of(args.model, final.usage, final.meta)), file=sys.stderr)
+    return 0
+
+
+def embed(args: argparse.Namespace, ctx: Context) -> int:
+    """Vectors: dimensions and the first ``--values`` values each, or all as JSON."""
+    if args.values < 0:
+        raise InvalidInputError("--values must be >= 0")
+    with ctx.client() as client:
+        result = client.embed(args.model, list(args.texts))
+    dims = len(result.vectors[0]) if result.vectors else 0
+    if args.json:
+        print(json.dumps({"model": args.model, "dimensions": dims, "vectors": result.vectors}))
+    else:
+        for i, vector in enumerate(result.vectors):
+            head = ", ".join(f"{v:.4f}" for v in vector[: args.values])
+            more = ", ..." if len(vector) > args.values else ""
+            print(f"[{i}] {len(vector)} dims: [{head}{more}]")
+    reported = [m.neurons for m in result.meta if m.neurons is not None]
+    meta = ResponseMeta(neurons=sum(reported)) if reported else None
+    print(format_cost(cost_of(args.model, result.usage, meta)), file=sys.stderr)
+    return 0
+
+
+# --- models ----------------------------------------------------------------------------------
+
+_SHORT = {"function_calling": "tools", "vision": "vision", "json_mode": "json",
+          "lora": "lora", "reasoning": "reasoning"}
+
+
+def _caps(info: ModelInfo) -> str:
+    return ",".join(short for cap, short in _SHORT.items() if catalog.has_capability(info, cap))
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def models_table(models: Sequence[ModelInfo]) -> str:
+    """Aligned columns: id, task, context, capabilities, neurons per M in/out, deprecation."""
+    head = ("MODEL", "TASK", "CONTEXT", "CAPABILITIES", "N/M IN", "N/M OUT", "DEPRECATED")
+    rows = [head] + [(m.id, m.task, _num(m.context_window), _caps(m) or "-",
+                      _num(m.neurons_per_m_input), _num(m.neurons_per_m_output),
+                      m.deprecation_date or "-") for m in models]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in rows)
+
+
+def _describe(snap: CatalogSnapshot) -> str:
+    if snap.source == "shipped":
+        return "the table shipped with workersai"
+    when = _dt.datetime.fromtimestamp(snap.fetched_at or 0, _dt.UTC).strftime("%Y-%m-%d %H:%M")
+    kind = "the API" if snap.source == "live" else "the cache" + (" (stale)" if snap.stale else "")
+    return f"{kind}, fetched {when} UTC"
+
+
+def _snapshot(args: argparse.Namespace, ctx: Context) -> CatalogSnapshot:
+    if args.offline:
+        return catalog.load()
+    try:
+        Config.resolve().require_credentials()
+    except ConfigurationError:
+        if args.refresh:
+            raise
+        return catalog.load()
+    with ctx.client() as client:
+        return catalog.refresh(client, force=args.refresh, apply=False)
+
+
+def models(args: argparse.Namespace, ctx: Context) -> int:
+    """The catalog filtered by ``--task`` and ``--capability``."""
+    snap = _snapshot(args, ctx)
+    found = snap.filter(task=args.task, capabilities=tuple(args.capability))
+    if args.json:
+        print(json.dumps([dataclasses.asdict(m) for m in found], indent=2))
+    else:
+        print(models_table(found))
+    print(f"{len(found)} models, from {_describe(snap)}", file=sys.stderr)
+    return 0
+
+
+def emulator(argv: Sequence[str]) -> int:
+    """``python -m workersai.emulator`` with these arguments."""
+    from .emulator.__main__ import main as emulator_main
+
+    return emulator_main(list(argv))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
+    "run": run, "models": models, "embed": embed,
+}
