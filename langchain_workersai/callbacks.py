@@ -20,7 +20,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage, get_buffer_string
 from langchain_core.outputs import ChatGeneration, LLMResult
 
-from workersai.cost import CostTracker, Totals, rough_tokens
+from workersai.cost import CostTracker, CostViews, rough_tokens
 from workersai.types import ResponseMeta, Usage
 
 from ._output import PROVIDER
@@ -64,7 +64,7 @@ def _generation_call(
     return str(model or "unknown"), _usage(getattr(message, "usage_metadata", None)), meta
 
 
-class WorkersAICostHandler(BaseCallbackHandler):
+class WorkersAICostHandler(CostViews, BaseCallbackHandler):
     """Totals tokens, neurons and dollars of Workers AI calls; warns about the free tier.
 
     Args:
@@ -92,23 +92,6 @@ class WorkersAICostHandler(BaseCallbackHandler):
         self.tracker = tracker if tracker is not None else CostTracker(**tracker_kwargs)
         self._parents: dict[UUID, UUID | None] = {}
         self._lock = threading.Lock()
-
-    # --- what it has counted -------------------------------------------------------------
-
-    @property
-    def total(self) -> Totals:
-        """Every Workers AI call so far."""
-        return self.tracker.total
-
-    @property
-    def by_model(self) -> dict[str, Totals]:
-        """Totals per model id."""
-        return self.tracker.by_model
-
-    @property
-    def by_run(self) -> dict[str, Totals]:
-        """Totals per outermost run id (as a string)."""
-        return self.tracker.by_run
 
     # --- run tree ------------------------------------------------------------------------
 

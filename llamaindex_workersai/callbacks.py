@@ -34,7 +34,7 @@ from llama_index.core.instrumentation.events.llm import (
 from llama_index.core.instrumentation.span_handlers import BaseSpanHandler
 from pydantic import Field, PrivateAttr
 
-from workersai.cost import CostTracker, Totals, rough_tokens
+from workersai.cost import CostTracker, CostViews, rough_tokens
 from workersai.types import ResponseMeta, Usage
 
 __all__ = ["WorkersAICostEventHandler"]
@@ -106,7 +106,7 @@ def _prompt_tokens(event: LLMChatStartEvent | LLMCompletionStartEvent) -> int:
     return sum(rough_tokens(str(m.content or "")) for m in event.messages)
 
 
-class WorkersAICostEventHandler(BaseEventHandler):
+class WorkersAICostEventHandler(CostViews, BaseEventHandler):
     """Totals tokens, neurons and dollars of Workers AI LLM calls; warns about the free tier.
 
     Example:
@@ -142,21 +142,6 @@ class WorkersAICostEventHandler(BaseEventHandler):
         d = dispatcher or get_dispatcher()
         d.event_handlers = [h for h in d.event_handlers if h is not self]
         d.span_handlers = [h for h in d.span_handlers if h is not self._spans]
-
-    @property
-    def total(self) -> Totals:
-        """Every Workers AI call so far."""
-        return self.tracker.total
-
-    @property
-    def by_model(self) -> dict[str, Totals]:
-        """Totals per model id."""
-        return self.tracker.by_model
-
-    @property
-    def by_run(self) -> dict[str, Totals]:
-        """Totals per outermost span id."""
-        return self.tracker.by_run
 
     def handle(self, event: BaseEvent, **kwargs: Any) -> None:
         """Route the LLM start and end events; every other event is ignored."""

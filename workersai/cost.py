@@ -28,7 +28,7 @@ import threading
 import warnings
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 from .catalog import FREE_DAILY_NEURONS, NEURON_PRICE_USD, lookup
 from .types import ResponseMeta, Usage
@@ -40,6 +40,7 @@ __all__ = [
     "AllowanceKind",
     "CallCost",
     "CostTracker",
+    "CostViews",
     "FreeAllocationWarning",
     "Totals",
     "cost_of",
@@ -347,3 +348,26 @@ class CostTracker:
         approx = "~" if t.estimated_calls or t.unpriced_calls else ""
         return (f"{t.calls} calls, {t.input_tokens} in / {t.output_tokens} out tokens, "
                 f"{approx}{t.neurons:,.2f} neurons (${t.usd:.6f})")
+
+
+class _HasTracker(Protocol):
+    tracker: CostTracker
+
+
+class CostViews:
+    """Read-only views of ``self.tracker`` for the framework handlers."""
+
+    @property
+    def total(self: _HasTracker) -> Totals:
+        """Every Workers AI call so far."""
+        return self.tracker.total
+
+    @property
+    def by_model(self: _HasTracker) -> dict[str, Totals]:
+        """Totals per model id."""
+        return self.tracker.by_model
+
+    @property
+    def by_run(self: _HasTracker) -> dict[str, Totals]:
+        """Totals per run id (the outermost run or span the handler saw)."""
+        return self.tracker.by_run
