@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from workersai import errors as wa
 from workersai.tasks import MediaBytes
-from workersai.tasks._tool_io import media_note, save_media
+from workersai.tasks._tool_io import deliver_media
 
 from ._common import ClientFields
 from ._errors import WorkersAIInvalidInputError, reraise
@@ -75,7 +75,4 @@ class MediaTool(TaskTool):
 
     def _deliver(self, what: str, media: MediaBytes) -> tuple[str, bytes | str]:
         """(content, artifact): the saved path twice, or a note and the bytes."""
-        if self.output_dir is None:
-            return media_note(what, media), media.data
-        path = str(save_media(media, self.output_dir, what.replace(" ", "-")))
-        return path, path
+        return deliver_media(what, media, self.output_dir)

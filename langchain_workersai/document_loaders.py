@@ -6,6 +6,7 @@ way they take it (uint8 array, base64, raw body); every Document carries the tim
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -82,7 +83,7 @@ class WorkersAIAudioParser(ClientFields, BaseBlobParser):
 
     async def aparse(self, blob: Blob) -> list[Document]:
         """Async :meth:`parse`."""
-        data = blob.as_bytes()
+        data = await asyncio.to_thread(blob.as_bytes)
         with reraise():
             out = await atranscribe(
                 self._async_client(), self.model, data, self._params(blob, data)

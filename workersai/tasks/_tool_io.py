@@ -32,7 +32,7 @@ __all__ = [
     "read_image",
     "audio_media_type",
     "save_media",
-    "media_note",
+    "deliver_media",
     "classification_view",
     "detections_view",
     "summary_view",
@@ -112,10 +112,17 @@ def save_media(media: MediaBytes, output_dir: str | Path, prefix: str) -> Path:
     return media.save(folder / f"{prefix}-{uuid.uuid4().hex[:12]}{ext or '.bin'}")
 
 
-def media_note(what: str, media: MediaBytes) -> str:
-    """A one-line account of media kept in memory, for an agent (never the bytes)."""
-    return (f"Made the {what} ({media.media_type}, {len(media.data)} bytes, model "
+def deliver_media(
+    what: str, media: MediaBytes, output_dir: str | Path | None
+) -> tuple[str, bytes | str]:
+    """(text for the agent, result for the caller): the saved path twice when
+    ``output_dir`` is set, else a one-line note (never the bytes) and the bytes."""
+    if output_dir is not None:
+        path = str(save_media(media, output_dir, what.replace(" ", "-")))
+        return path, path
+    note = (f"Made the {what} ({media.media_type}, {len(media.data)} bytes, model "
             f"{media.model}); the bytes are attached to this tool result, not shown here.")
+    return note, media.data
 
 
 def classification_view(result: Classification) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, Field, WithJsonSchema, create_model
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from ._describe import DEFAULT_DESCRIBE_PROMPT
 from ._image import GENERIC_IMAGE_SPEC, IMAGE_SPECS
@@ -101,14 +101,22 @@ IMAGE_ARG = Annotated[
 """An image argument: agents send a path or data URL; Python callers may pass bytes."""
 
 
+_STRICT = ConfigDict(extra="forbid")
+"""Arguments a model does not take are refused, never silently dropped."""
+
+
 class TextArgs(BaseModel):
     """Arguments of the text classification tool."""
+
+    model_config = _STRICT
 
     text: str = Field(min_length=1, description="The text to classify.")
 
 
 class SummarizeArgs(BaseModel):
     """Arguments of the summarization tool."""
+
+    model_config = _STRICT
 
     text: str = Field(min_length=1, description="The text to summarize.")
     max_length: int | None = Field(
@@ -119,11 +127,15 @@ class SummarizeArgs(BaseModel):
 class ImageArgs(BaseModel):
     """Arguments of the image classification tool."""
 
+    model_config = _STRICT
+
     image: IMAGE_ARG
 
 
 class DetectArgs(BaseModel):
     """Arguments of the object detection tool."""
+
+    model_config = _STRICT
 
     image: IMAGE_ARG
     min_score: float | None = Field(
@@ -133,6 +145,8 @@ class DetectArgs(BaseModel):
 
 class DescribeArgs(BaseModel):
     """Arguments of the image-to-text tool."""
+
+    model_config = _STRICT
 
     image: IMAGE_ARG
     prompt: str = Field(
@@ -160,7 +174,7 @@ def image_args_schema(model: str) -> type[BaseModel]:
     if "negative_prompt" in spec.options:
         fields["negative_prompt"] = (str | None, Field(
             default=None, description="What the image should not show."))
-    schema: type[BaseModel] = create_model("GenerateImageArgs", **fields)
+    schema: type[BaseModel] = create_model("GenerateImageArgs", __config__=_STRICT, **fields)
     return schema
 
 
@@ -176,7 +190,7 @@ def speech_args_schema(model: str) -> type[BaseModel]:
     if "language" in spec.wire:
         fields["language"] = (str | None, Field(
             default=None, description="Language code of the text, such as 'en' or 'fr'."))
-    schema: type[BaseModel] = create_model("TextToSpeechArgs", **fields)
+    schema: type[BaseModel] = create_model("TextToSpeechArgs", __config__=_STRICT, **fields)
     return schema
 
 
@@ -195,5 +209,5 @@ def translate_args_schema(model: str) -> type[BaseModel]:
             min_length=1, description="Target language, ISO 639-1 code such as 'fr' or 'ja'."))
         fields["source_lang"] = (str | None, Field(
             default=None, description="Language of the text, ISO 639-1 (default: English)."))
-    schema: type[BaseModel] = create_model("TranslateTextArgs", **fields)
+    schema: type[BaseModel] = create_model("TranslateTextArgs", __config__=_STRICT, **fields)
     return schema
