@@ -33,22 +33,33 @@ def _prompt(text: str) -> str:
     return sys.stdin.read() if text == "-" else text
 
 
+def _close_line(open_line: bool) -> bool:
+    """End the reasoning line on stderr before anything else is written; ``False``."""
+    if open_line:
+        sys.stderr.write("\n")
+    return False
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """Stream the answer to stdout; reasoning (``--reasoning``) and usage to stderr."""
     messages = [Message("system", args.system)] if args.system else []
     messages.append(Message("user", _prompt(args.prompt)))
     params = ChatParams(max_tokens=args.max_tokens, temperature=args.temperature)
     final: StreamDelta | None = None
+    thinking = False  # reasoning is on stderr and its line is still open
     with ctx.client() as client:
         for delta in client.stream_chat(args.model, messages, params):
             if delta.reasoning and args.reasoning:
                 sys.stderr.write(delta.reasoning)
                 sys.stderr.flush()
+                thinking = True
             if delta.text:
+                thinking = _close_line(thinking)
                 sys.stdout.write(delta.text)
                 sys.stdout.flush()
             if delta.final:
                 final = delta
+    _close_line(thinking)
     sys.stdout.write("\n")
     if final is not None:
         print(format_cost(cost_of(args.model, final.usage, final.meta)), file=sys.stderr)

@@ -84,7 +84,8 @@ def test_reasoning_goes_to_stderr_only_when_asked(
     assert cli(emulator_http_client, "run", QWEN, "Why is the sky blue?", "--reasoning") == 0
     out, err = capsys.readouterr()
     assert out == quiet_out  # the answer never carries the reasoning
-    assert len(err) > len(quiet_err) and err.endswith(quiet_err.splitlines()[-1] + "\n")
+    assert len(err) > len(quiet_err) and err.endswith("\n" + quiet_err.splitlines()[-1] + "\n")
+    assert quiet_err.count("\n") == 1 and err.count("\n") >= 2
 
 
 def test_missing_credentials_exit_2_with_one_line(
