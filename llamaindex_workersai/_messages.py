@@ -30,6 +30,7 @@ from workersai.types import (
     Message,
     Part,
     Reply,
+    ResponseMeta,
     Role,
     TextPart,
     ToolCall,
@@ -258,9 +259,10 @@ def build_message(
 
 def response_raw(
     usage: Usage | None, finish_reason: str | None, model: str | None, rid: str | None,
-    result: Any = None, parsed: Any = None,
+    result: Any = None, parsed: Any = None, meta: ResponseMeta | None = None,
 ) -> dict[str, Any]:
-    """``ChatResponse.raw``: the answer's facts, with ``usage`` where token counters look."""
+    """``ChatResponse.raw``: the answer's facts, with ``usage`` where token counters look,
+    and what the API reported about the call (neurons, request id, gateway cache)."""
     raw: dict[str, Any] = {"model": model, "id": rid, "finish_reason": finish_reason}
     if result is not None:
         raw["result"] = result
@@ -269,6 +271,14 @@ def response_raw(
     usage_d = usage_dict(usage)
     if usage_d:
         raw["usage"] = usage_d
+    neurons = meta.neurons if meta is not None and meta.neurons is not None else (
+        usage.neurons if usage is not None else None)
+    if neurons is not None:
+        raw["neurons"] = float(neurons)
+    if meta is not None:
+        for key in ("request_id", "gateway_cache_status", "gateway_log_id"):
+            if getattr(meta, key):
+                raw[key] = getattr(meta, key)
     return raw
 
 
@@ -290,7 +300,8 @@ def reply_to_response(reply: Reply) -> ChatResponse:
         ]
     message = build_message(reply.text, reply.reasoning, blocks, extra)
     raw = response_raw(
-        reply.usage, reply.finish_reason, reply.model, reply.id, reply.raw, reply.parsed
+        reply.usage, reply.finish_reason, reply.model, reply.id, reply.raw, reply.parsed,
+        reply.meta,
     )
     return ChatResponse(message=message, raw=raw, additional_kwargs=usage_dict(reply.usage))
 

@@ -57,7 +57,8 @@ class StreamState:
             response_kwargs["thinking_delta"] = delta.reasoning
         raw: dict[str, Any] = {}
         if final:
-            raw = response_raw(delta.usage, delta.finish_reason, delta.model, delta.id)
+            raw = response_raw(delta.usage, delta.finish_reason, delta.model, delta.id,
+                               meta=delta.meta)
             response_kwargs.update(usage_dict(delta.usage))
         return ChatResponse(
             message=message, delta=delta.text, raw=raw or None, additional_kwargs=response_kwargs

@@ -36,11 +36,6 @@ def _llm(target: Target, **kw: Any) -> WorkersAI:
     return WorkersAI(model=MODEL, **{**target.kwargs, **kw})
 
 
-def _estimate_all(h: WorkersAICostEventHandler) -> float | None:
-    t = h.total
-    return estimate_neurons(MODEL, t.input_tokens, t.output_tokens)
-
-
 def test_chat_complete_and_stream_are_counted(
     emu_target: Target, handler: WorkersAICostEventHandler
 ) -> None:
@@ -55,9 +50,9 @@ def test_chat_complete_and_stream_are_counted(
     assert total.calls == 4 and set(handler.by_model) == {MODEL}
     usage = reply.raw["usage"]
     assert handler.by_model[MODEL].input_tokens >= usage["prompt_tokens"] * 4 > 0
-    # the front end puts no neurons in raw: every call is estimated from catalog prices
-    assert total.estimated_calls == 4
-    assert total.neurons == pytest.approx(_estimate_all(handler))
+    # the front end puts the API's reported neurons in raw: nothing is estimated
+    assert total.estimated_calls == 0
+    assert total.neurons == pytest.approx(reply.raw["neurons"] * 4)
     assert len(handler.by_run) == 4
 
 

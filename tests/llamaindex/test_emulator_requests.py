@@ -215,3 +215,11 @@ def test_one_async_client_serves_several_event_loops(emu_target: Target) -> None
     first, second = asyncio.run(ask()), asyncio.run(ask())
     assert first and first == second
     assert len(emu_target.emu.requests) == 2
+
+
+def test_raw_carries_neurons_and_request_id_invoke_and_stream(emu_target: Target) -> None:
+    llm = WorkersAI(model=CLASSIC, **emu_target.kwargs)
+    raw = llm.chat(HI).raw
+    assert raw is not None and raw["neurons"] > 0 and raw["request_id"]
+    last = list(llm.stream_chat(HI))[-1].raw
+    assert last is not None and last["neurons"] > 0 and last["request_id"]
