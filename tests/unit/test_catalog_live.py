@@ -384,3 +384,25 @@ async def test_arefresh_falls_back_too(tmp_path: Path) -> None:
     with pytest.warns(CatalogRefreshWarning, match="shipped"):
         snap = await catalog.arefresh(aclient, cache_dir=tmp_path)
     assert snap.source == "shipped"
+
+
+def test_request_rules_follow_an_applied_refresh(tmp_path: Path) -> None:
+    from workersai.errors import InvalidInputError
+    from workersai.types import ChatParams, Message
+    from workersai.wire.chat import build_chat_request
+
+    def build() -> dict[str, Any]:
+        return build_chat_request(LLAMA, [Message("user", "hi")], ChatParams(lora="adapter"),
+                                  stream=False, endpoint="native")
+
+    with pytest.raises(InvalidInputError, match="LoRA"):
+        build()  # shipped: llama-3.3 takes no LoRA (and the rules are now cached)
+    rows = [entry(LLAMA, "Text Generation", prop("lora", "true"))]
+    client = mock_client(lambda r: httpx.Response(200, json=page_body(rows, total=1)))
+    try:
+        refresh_quietly(client, cache_dir=tmp_path)
+        assert build()["lora"] == "adapter"
+    finally:
+        catalog.reset_to_shipped()
+    with pytest.raises(InvalidInputError):
+        build()

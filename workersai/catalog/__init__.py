@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 import warnings
+from collections.abc import Callable
 
 from ._models import MODELS, Family, JsonMode, ModelInfo, Reasoning, Task
 
@@ -26,6 +27,7 @@ __all__ = [
     "require",
     "models_for_task",
     "warn_if_deprecated",
+    "on_change",
     "NEURON_PRICE_USD",
     "FREE_DAILY_NEURONS",
 ]
@@ -37,6 +39,18 @@ FREE_DAILY_NEURONS = 10_000
 
 _BY_ID: dict[str, ModelInfo] = {m.id: m for m in MODELS}
 _warned: set[str] = set()
+_listeners: list[Callable[[], None]] = []
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever the facts :func:`lookup` answers with change (a live
+    refresh applied, or a reset); caches derived from the catalog register here."""
+    _listeners.append(listener)
+
+
+def _changed() -> None:
+    for listener in _listeners:
+        listener()
 
 
 class DeprecatedModelWarning(DeprecationWarning):

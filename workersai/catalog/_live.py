@@ -297,14 +297,16 @@ def load(
 def apply_snapshot(snapshot: CatalogSnapshot) -> None:
     """Make :func:`workersai.catalog.lookup` answer with ``snapshot``'s facts for the ids
     the shipped table knows (others stay unknown; see the module docstring)."""
-    from . import _BY_ID
+    from . import _BY_ID, _changed
 
     shipped = {m.id for m in MODELS}
     _BY_ID.update({m.id: m for m in snapshot.models if m.id in shipped})
+    _changed()
 
 
 def reset_to_shipped() -> None:
     """Make :func:`workersai.catalog.lookup` answer from the shipped table again."""
-    from . import _BY_ID
+    from . import _BY_ID, _changed
 
     _BY_ID.update({m.id: m for m in MODELS})
+    _changed()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal, TypeAlias
 
+from .. import catalog
 from ..catalog import JsonMode, lookup
 from ..errors import InvalidInputError
 from ..types import Endpoint
@@ -224,3 +225,11 @@ def embed_form(model: str) -> EmbedForm:
             family = form_name
     form = EMBED_FORMS.get(family, EMBED_FORMS["embedding"])
     return replace(form, batch_limit=info.batch_limit or _DEFAULT_BATCH)
+
+
+def _clear_caches() -> None:
+    chat_rules.cache_clear()
+    embed_form.cache_clear()
+
+
+catalog.on_change(_clear_caches)
