@@ -157,3 +157,33 @@ def test_translator_refuses_before_any_request(emu_kwargs: dict[str, Any], emula
     with pytest.raises(WorkersAIInvalidInputError, match="FLORES"):
         translator.transform_documents([Document("Hello")])
     assert emulator.requests == []
+
+
+def test_unknown_audio_bytes_take_their_type_from_the_file_name(
+    emu_kwargs: dict[str, Any], emulator: Any
+) -> None:
+    parser = WorkersAIAudioParser(**emu_kwargs, model="@cf/deepgram/nova-3")
+    (doc,) = parser.parse(Blob.from_data(b"\x01" * 64, path="memo.flac"))
+    assert emulator.requests[-1].headers["content-type"] == "audio/flac" and doc.page_content
+    with pytest.raises(WorkersAIInvalidInputError, match="cannot tell the audio format"):
+        parser.parse(Blob.from_data(b"\x01" * 64))
+    assert len(emulator.requests) == 1
+
+
+async def test_translator_passes_its_concurrency_and_batch_size(
+    emu_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langchain_workersai import document_transformers as module
+
+    seen: dict[str, Any] = {}
+    real = module.atranslate
+
+    async def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "atranslate", spy)
+    translator = WorkersAIDocumentTranslator(**emu_kwargs, target_lang="fr", max_concurrency=3,
+                                             batch_size=5)
+    await translator.atransform_documents([Document("a")])
+    assert seen == {"batch_size": 5, "max_concurrency": 3}

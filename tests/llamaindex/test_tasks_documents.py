@@ -123,3 +123,22 @@ async def test_translator_in_an_ingestion_pipeline(emu_target: Target) -> None:
     with pytest.raises(wa.InvalidInputError, match="English only"):
         WorkersAIDocumentTranslator(**emu_target.kwargs, model=INDIC, target_lang="hi",
                                     source_lang="fr")([Document(text="Bonjour")])
+
+
+async def test_translator_passes_its_concurrency_and_batch_size(
+    emu_target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llamaindex_workersai import _task_transform as module
+
+    seen: dict[str, Any] = {}
+    real = module.atranslate
+
+    async def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "atranslate", spy)
+    translator = WorkersAIDocumentTranslator(**emu_target.kwargs, target_lang="fr",
+                                             max_concurrency=3, batch_size=5)
+    await translator.acall([Document(text="a")])
+    assert seen == {"batch_size": 5, "max_concurrency": 3}

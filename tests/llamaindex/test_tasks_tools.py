@@ -102,6 +102,8 @@ async def test_speech_melotts_json_and_aura_raw(emu_target: Target, use_async: b
     assert body(emu_target)["speaker"] == "zeus"
     with pytest.raises(ValidationError):
         await run(aura, use_async, text="x", voice="nobody")
+    with pytest.raises(wa.InvalidInputError, match="keyword arguments"):
+        await run(aura, use_async, "one", "two")
 
 
 def test_core_refusal_raises_before_any_request(emu_target: Target) -> None:
