@@ -80,6 +80,9 @@ class ClientFields(BaseModel):
     """An ``httpx.Client`` to send requests with (the caller keeps ownership)."""
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
     """An ``httpx.AsyncClient`` for the async methods (the caller keeps ownership)."""
+    binding: Any = Field(default=None, exclude=True)
+    """A Python Worker's Workers AI binding (``env.AI``) used instead of HTTP and credentials;
+    async methods only (see ``docs/binding.md``)."""
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
@@ -94,6 +97,7 @@ class ClientFields(BaseModel):
             "timeout": self.timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
+            "binding": self.binding,
         }
 
     def _sync_client(self) -> Client:

@@ -30,6 +30,7 @@ from ._errors import reraise
 from ._messages import to_neutral_messages
 from ._output import PROVIDER, delta_to_chunk, reply_to_chunk, reply_to_result
 from ._params import SAMPLING_FIELDS, ChatCall, resolve_call
+from ._queued import achat_queued, chat_queued
 from ._structured import structured_output
 from ._tools import check_tool_choice, format_tool
 
@@ -231,6 +232,36 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
                 if run_manager:
                     await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                 yield chunk
+
+    # --- the batch queue ------------------------------------------------------------------
+
+    def batch_queued(
+        self, inputs: Sequence[LanguageModelInput], *, return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[AIMessage | Exception]:
+        """Answer many inputs through the Workers AI batch queue (``queueRequest``).
+
+        For large offline jobs: one queued request per input, polled with backoff, the
+        ``AIMessage``s returned in input order. ``kwargs`` takes the queue knobs
+        ``poll_interval``, ``backoff``, ``max_interval``, ``max_wait``, ``on_progress``,
+        ``max_payload_bytes`` (see ``workersai.batch``) and any per-call model argument.
+        Failed items raise one ``BatchError`` (finished messages kept), or stand in place
+        as exceptions with ``return_exceptions=True``. Always the native endpoint; no
+        callbacks run per item.
+
+        Example:
+            .. code-block:: python
+
+                answers = llm.batch_queued(["Summarise A", "Summarise B"], max_wait=600)
+        """
+        return chat_queued(self, inputs, return_exceptions, kwargs)
+
+    async def abatch_queued(
+        self, inputs: Sequence[LanguageModelInput], *, return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[AIMessage | Exception]:
+        """Async twin of :meth:`batch_queued` (works over a Python Worker binding)."""
+        return await achat_queued(self, inputs, return_exceptions, kwargs)
 
     # --- tools and structured output ----------------------------------------------------
 

@@ -7,10 +7,12 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
 
+from workersai import batch as wb
 from workersai.types import EmbeddingResult, EmbedParams
 
 from ._common import ClientFields
 from ._errors import WorkersAIResponseFormatError, reraise
+from ._queued import queue_knobs
 
 __all__ = ["WorkersAIEmbeddings", "DEFAULT_EMBEDDING_MODEL", "BGE_QUERY_INSTRUCTION"]
 
@@ -95,6 +97,34 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         with reraise():
             result = await self._async_client().embed(self.model, [text], self._params("query"))
         return _vectors(result, 1)[0]
+
+    def embed_documents_queued(self, texts: list[str], **queue: Any) -> list[list[float]]:
+        """Embed documents through the Workers AI batch queue (``queueRequest``): for
+        large offline jobs. One queued item per ``batch_size`` texts; vectors in input
+        order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
+        ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
+        Raises ``BatchError`` (finished vectors kept) when some items fail."""
+        if not texts:
+            return []
+        with reraise():
+            result = wb.embed_batch(
+                self._sync_client(), self.model, list(texts), self._params("document"),
+                batch_size=self.batch_size, **queue_knobs(queue),
+            )
+        return _vectors(result, len(texts))
+
+    async def aembed_documents_queued(
+        self, texts: list[str], **queue: Any
+    ) -> list[list[float]]:
+        """Async twin of :meth:`embed_documents_queued` (works over a binding)."""
+        if not texts:
+            return []
+        with reraise():
+            result = await wb.aembed_batch(
+                self._async_client(), self.model, list(texts), self._params("document"),
+                batch_size=self.batch_size, **queue_knobs(queue),
+            )
+        return _vectors(result, len(texts))
 
 
 def _vectors(result: EmbeddingResult, expected: int) -> list[list[float]]:

@@ -84,6 +84,13 @@ class ConnectionMixin(BaseModel):
         repr=False,
         description="Injected httpx.AsyncClient (you own it).",
     )
+    binding: Any = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="A Python Worker's Workers AI binding (env.AI), used instead of HTTP and "
+        "credentials; async methods only (see docs/binding.md).",
+    )
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
@@ -106,6 +113,7 @@ class ConnectionMixin(BaseModel):
             "timeout": self.timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
+            "binding": self.binding,
         }
 
     def _get_client(self) -> Any:

@@ -10,6 +10,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
 from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 
+from workersai import batch as wb
 from workersai import catalog
 from workersai.types import EmbedParams
 
@@ -144,3 +145,25 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         return await self._aembed(texts, "document")
+
+    def get_text_embedding_batch_queued(self, texts: list[str], **queue: Any) -> list[Embedding]:
+        """Embed texts through the Workers AI batch queue (``queueRequest``): for large
+        offline jobs. One queued item per ``embed_batch_size`` texts; vectors in input
+        order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
+        ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
+        Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
+        result = wb.embed_batch(
+            self._get_client(), self.model_name, list(texts), self._params("document"),
+            batch_size=self.embed_batch_size, **queue,
+        )
+        return list(result.vectors)
+
+    async def aget_text_embedding_batch_queued(
+        self, texts: list[str], **queue: Any
+    ) -> list[Embedding]:
+        """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
+        result = await wb.aembed_batch(
+            self._get_async_client(), self.model_name, list(texts), self._params("document"),
+            batch_size=self.embed_batch_size, **queue,
+        )
+        return list(result.vectors)

@@ -54,7 +54,7 @@ from ._batch_plan import (
 from ._batch_typed import ChatJob, EmbedJob
 from .client import AsyncClient, Client
 from .config import RequestOptions
-from .errors import WorkersAIError
+from .errors import InvalidInputError, WorkersAIError
 from .types import ChatParams, EmbeddingResult, EmbedParams, Message
 
 __all__ = [
@@ -94,6 +94,9 @@ class BatchOptions(TypedDict, total=False):
 
 def _split(kw: BatchOptions) -> tuple[Settings, RequestOptions | None]:
     values: dict[str, Any] = dict(kw)
+    unknown = sorted(set(values) - set(BatchOptions.__annotations__))
+    if unknown:
+        raise InvalidInputError(f"unexpected batch keyword argument(s): {', '.join(unknown)}")
     options: RequestOptions | None = values.pop("options", None)
     return Settings(**values), options
 
