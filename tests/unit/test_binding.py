@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -339,3 +340,37 @@ async def test_aclose_leaves_binding_usable() -> None:
     async with client(b) as c:
         await c.chat(LLM, HI)
     assert (await c.chat(LLM, HI)).text == "x"
+
+
+class _SilentStream:
+    """A ``ReadableStream`` whose second read never resolves in time."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def getReader(self) -> _SilentStream:
+        return self
+
+    async def read(self) -> dict[str, Any]:
+        if self.first:
+            self.first = False
+            return {"done": False, "value": sse(CLASSIC_STREAM[0], done=False)}
+        await asyncio.sleep(5)
+        return {"done": True}
+
+
+async def test_stream_idle_timeout_between_chunks() -> None:
+    deltas = client(FakeBinding(_SilentStream()), timeout=0.05).stream_chat(LLM, HI)
+    seen: list[str] = []
+    with pytest.raises(errors.TimeoutError):
+        async for d in deltas:
+            seen.append(d.text)
+    assert seen == ["Hel"]
+
+
+async def test_stream_retried_when_run_throws_before_streaming() -> None:
+    b = FakeBinding(InferenceUpstreamError("3040: Capacity temporarily exceeded"),
+                    FakeStream([sse(*CLASSIC_STREAM)]))
+    deltas = [d async for d in client(b, max_retries=1).stream_chat(LLM, HI)]
+    assert "".join(d.text for d in deltas) == "Hello ✓" and len(b.calls) == 2
+    assert deltas[-1].meta is not None and deltas[-1].meta.attempts == 2
