@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -128,6 +129,8 @@ async def test_ten_thousand_texts_with_transient_faults(
     assert [fingerprint(v) for v in vectors] == expected
     assert rule.fired >= 5 and len(delays) == rule.fired  # faults happened, each retried
     assert len(emulator.requests) == 10_000 // BATCH + rule.fired
+    sizes = [len(json.loads(r.body)["text"]) for r in emulator.requests]
+    assert max(sizes) == BATCH  # batched at the model's limit, never above it
 
 
 @pytest.mark.parametrize(("name", "make", "embed"), FRONT_PARAMS)
