@@ -290,7 +290,7 @@ async def test_over_the_context_window(front: str, emulator: Emulator, connect: 
     """No silent client-side truncation: the whole text goes out; the API's overflow answer
     becomes ContextLengthError (LangChain: also ContextOverflowError), not retried."""
     emulator.faults.add(ErrorReply(400, 5006, OVERFLOW))
-    obj = (lc_chat if front == "lc" else li_chat)(connect())
+    obj: Any = (lc_chat if front == "lc" else li_chat)(connect())
     try:
         with pytest.raises(wa.ContextLengthError) as info:
             if front == "lc":
@@ -313,7 +313,7 @@ async def test_embedding_text_over_the_token_limit(
     text is sent whole and the API decides (this emulator embeds it); an overflow answer
     is a ContextLengthError naming the limit."""
     long_text = " ".join(f"w{i}" for i in range(3_000))
-    obj = (lc_emb if front == "lc" else li_emb)(connect(max_retries=0))
+    obj: Any = (lc_emb if front == "lc" else li_emb)(connect(max_retries=0))
     embed = obj.embed_query if front == "lc" else obj.get_query_embedding
     try:
         assert len(embed(long_text)) == 384
@@ -332,7 +332,7 @@ async def test_deprecated_model_warns_and_still_answers(
 ) -> None:
     monkeypatch.setattr(catalog, "_warned", set())  # the warning is once per process
     with pytest.warns(catalog.DeprecatedModelWarning, match=re.escape(DEPRECATED)):
-        obj = (lc_chat if front == "lc" else li_chat)(connect(), model=DEPRECATED)
+        obj: Any = (lc_chat if front == "lc" else li_chat)(connect(), model=DEPRECATED)
         reply = obj.invoke("hi").text if front == "lc" else obj.complete("hi").text
     await close(obj)
     assert reply and len(emulator.requests) == 1

@@ -80,18 +80,7 @@ FRONTS: list[tuple[str, Callable[..., Any], Embed]] = [
         _li_async,
     ),
 ]
-LI_LOSES_WORK = pytest.mark.xfail(
-    strict=True,
-    reason="BUG (llamaindex_workersai/embeddings.py): WorkersAIEmbedding keeps LlamaIndex's "
-    "get_text_embedding_batch/aget_text_embedding_batch, which send one core embed call per "
-    "embed_batch_size chunk; one chunk failing for good raises that chunk's own error "
-    "(ServerError/BadRequestError), dropping every finished vector and saying nothing about "
-    "which inputs failed (expected: BatchError with global failed indices and results)",
-)
-FRONT_PARAMS = [
-    pytest.param(*f, id=f[0], marks=[LI_LOSES_WORK] if f[0].startswith("li.") else [])
-    for f in FRONTS
-]
+FRONT_PARAMS = [pytest.param(*f, id=f[0]) for f in FRONTS]
 
 
 @functools.cache
