@@ -15,6 +15,7 @@ from workersai import catalog
 from workersai.types import EmbedParams
 
 from ._common import ConnectionMixin
+from ._embed_batch import dispatcher, embedding_events, progress_bar
 
 __all__ = ["WorkersAIEmbedding", "DEFAULT_EMBED_MODEL"]
 
@@ -145,6 +146,51 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         return await self._aembed(texts, "document")
+
+    @dispatcher.span
+    def get_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[Embedding]:
+        """Every text in one core call: batches of ``embed_batch_size``, ``num_workers``
+        at a time, order kept. When some batches fail for good, raises
+        ``workersai.errors.BatchError`` naming the failed inputs, with the finished
+        vectors in ``err.results``. (With ``embeddings_cache`` set, LlamaIndex's own
+        per-chunk path is used.)"""
+        if self.embeddings_cache is not None or not texts:
+            return super().get_text_embedding_batch(texts, show_progress, **kwargs)
+        with embedding_events(self, texts) as events, \
+                progress_bar(show_progress, len(texts)) as on_progress:
+            if self.rate_limiter is not None:
+                self.rate_limiter.acquire()
+            result = self._get_client().embed(
+                self.model_name, list(texts), self._params("document"),
+                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                on_progress=on_progress,
+            )
+            vectors = list(result.vectors)
+            events.end(vectors)
+        return vectors
+
+    @dispatcher.span
+    async def aget_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[Embedding]:
+        """Async twin of :meth:`get_text_embedding_batch` (native async, bounded by
+        ``num_workers``)."""
+        if self.embeddings_cache is not None or not texts:
+            return await super().aget_text_embedding_batch(texts, show_progress, **kwargs)
+        with embedding_events(self, texts) as events, \
+                progress_bar(show_progress, len(texts)) as on_progress:
+            if self.rate_limiter is not None:
+                await self.rate_limiter.async_acquire()
+            result = await self._get_async_client().embed(
+                self.model_name, list(texts), self._params("document"),
+                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                on_progress=on_progress,
+            )
+            vectors = list(result.vectors)
+            events.end(vectors)
+        return vectors
 
     def get_text_embedding_batch_queued(self, texts: list[str], **queue: Any) -> list[Embedding]:
         """Embed texts through the Workers AI batch queue (``queueRequest``): for large

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -166,11 +167,15 @@ class _EmbedJob:
     params: EmbedParams
     batches: list[range]
     concurrency: int
+    on_progress: Callable[[int, int], None] | None = None
+    finished: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def plan(
         cls, model: str, texts: list[str], params: EmbedParams | None,
         batch_size: int | None, max_concurrency: int | None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> _EmbedJob:
         catalog.warn_if_deprecated(model)
         validate_texts(texts)
@@ -181,7 +186,16 @@ class _EmbedJob:
             raise InvalidInputError(f"max_concurrency must be >= 1, got {max_concurrency}")
         size = effective_batch_size(model, batch_size)
         batches = plan_batches(len(texts), size)
-        return cls(Target(model), texts, params or EmbedParams(), batches, concurrency)
+        return cls(Target(model), texts, params or EmbedParams(), batches, concurrency,
+                   on_progress)
+
+    def done(self, batch: range, outcome: _Outcome) -> _Outcome:
+        """Count a finished batch (success or failure) and report progress."""
+        if self.on_progress is not None:
+            with self.lock:
+                self.finished += len(batch)
+                self.on_progress(self.finished, len(self.texts))
+        return outcome
 
     def body(self, batch: range) -> dict[str, Any]:
         texts = self.texts[batch.start : batch.stop]
@@ -314,17 +328,20 @@ class Client:
         self, model: str, texts: list[str], params: EmbedParams | None = None, *,
         batch_size: int | None = None, max_concurrency: int | None = None,
         options: RequestOptions | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> EmbeddingResult:
-        """Vectors in input order; batches run concurrently in a thread pool."""
+        """Vectors in input order; batches run concurrently in a thread pool.
+        ``on_progress(done, total)`` is called as each batch finishes."""
         if isinstance(texts, list) and not texts:
             return EmbeddingResult([])
-        job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency)
+        job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
 
         def one(batch: range) -> _Outcome:
             try:
-                return job.parse(batch, *self._backend.send(job.target, job.body(batch), options))
+                sent = self._backend.send(job.target, job.body(batch), options)
+                return job.done(batch, job.parse(batch, *sent))
             except WorkersAIError as err:
-                return err
+                return job.done(batch, err)
 
         workers = min(job.concurrency, len(job.batches))
         if workers == 1:
@@ -445,20 +462,22 @@ class AsyncClient:
         self, model: str, texts: list[str], params: EmbedParams | None = None, *,
         batch_size: int | None = None, max_concurrency: int | None = None,
         options: RequestOptions | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> EmbeddingResult:
-        """Vectors in input order; at most ``max_concurrency`` batches in flight."""
+        """Vectors in input order; at most ``max_concurrency`` batches in flight.
+        ``on_progress(done, total)`` is called as each batch finishes."""
         if isinstance(texts, list) and not texts:
             return EmbeddingResult([])
-        job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency)
+        job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
         gate = asyncio.Semaphore(job.concurrency)
 
         async def one(batch: range) -> _Outcome:
             async with gate:
                 try:
                     result, meta = await self._backend.send(job.target, job.body(batch), options)
-                    return job.parse(batch, result, meta)
+                    return job.done(batch, job.parse(batch, result, meta))
                 except WorkersAIError as err:
-                    return err
+                    return job.done(batch, err)
 
         return job.collect(list(await asyncio.gather(*(one(b) for b in job.batches))))
 

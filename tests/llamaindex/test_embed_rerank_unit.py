@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -77,36 +76,28 @@ def test_query_and_text_params_and_batches_in_order() -> None:
                                  instruction="Q: ", extra={"k": 1})
     vectors = emb.get_text_embedding_batch(["a", "bb", "ccc", "dddd", "eeeee"])
     assert [v[0] for v in vectors] == [1.0, 2.0, 3.0, 4.0, 5.0]
-    batches = [c[1][1] for c in fake.calls[1:]]
-    assert batches == [["a", "bb"], ["ccc", "dddd"], ["eeeee"]]
-    assert all(c[1][2].kind == "document" and c[1][2].instruction == "D: " for c in fake.calls[1:])
+    # one core call: the core splits by embed_batch_size and keeps finished work
+    assert [c[1][1] for c in fake.calls[1:]] == [["a", "bb", "ccc", "dddd", "eeeee"]]
+    assert fake.calls[1][1][2].kind == "document" and fake.calls[1][1][2].instruction == "D: "
     assert fake.calls[1][2]["batch_size"] == 2
 
 
-async def test_async_embeddings_are_native_and_bounded_by_num_workers() -> None:
-    in_flight = 0
-    peak = 0
+async def test_async_batch_is_one_native_call_bounded_by_num_workers() -> None:
+    calls: list[tuple[list[str], dict[str, Any]]] = []
 
-    class Slow(FakeAsyncClient):
+    class Native(FakeAsyncClient):
         async def embed(self, model: str, texts: list[str], *a: Any, **k: Any) -> Any:
-            nonlocal in_flight, peak
-            in_flight += 1
-            peak = max(peak, in_flight)
-            await asyncio.sleep(0.005)
-            in_flight -= 1
+            calls.append((texts, k))
             return EmbeddingResult([[float(len(t))] for t in texts])
 
     emb, fake, _ = embedder(embed_batch_size=1, num_workers=2)
-    emb._aclient = Slow()
+    emb._aclient = Native()
     texts = ["a" * i for i in range(1, 9)]
     vectors = await emb.aget_text_embedding_batch(texts)
     assert [v[0] for v in vectors] == [float(i) for i in range(1, 9)]
-    assert peak == 2 and fake.calls == []
-    emb.num_workers = 1
-    emb._semaphores.clear()
-    peak = 0
-    await emb.aget_text_embedding_batch(texts)
-    assert peak == 1
+    assert fake.calls == [] and len(calls) == 1  # native async, no sync client
+    assert calls[0][0] == texts
+    assert (calls[0][1]["batch_size"], calls[0][1]["max_concurrency"]) == (1, 2)
     assert (await emb.aget_query_embedding("xyz")) == [3.0]
 
 
@@ -201,3 +192,19 @@ def test_public_api() -> None:
     assert {"WorkersAI", "WorkersAIEmbedding", "WorkersAIRerank"} <= public
     for module in (embeddings, llms, postprocessor):
         assert all(hasattr(module, name) for name in module.__all__)
+
+
+def test_show_progress_drives_a_bar_to_the_total(capsys: Any) -> None:
+    emb, fake, _ = embedder(embed_batch_size=2)
+
+    def embed(model: str, texts: list[str], *a: Any, **k: Any) -> EmbeddingResult:
+        for done in range(2, len(texts) + 2, 2):  # the core reports each finished batch
+            if k["on_progress"] is not None:
+                k["on_progress"](min(done, len(texts)), len(texts))
+        return EmbeddingResult([[1.0] for _ in texts])
+
+    fake.embed = embed  # type: ignore[method-assign]
+    emb.get_text_embedding_batch(["a", "b", "c", "d", "e"], show_progress=True)
+    assert "5/5" in capsys.readouterr().err
+    emb.get_text_embedding_batch(["a", "b"])
+    assert capsys.readouterr().err == ""

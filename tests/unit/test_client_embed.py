@@ -224,3 +224,19 @@ def test_invalid_texts_fail_before_any_request(kind: str, bad: list[Any]) -> Non
 def test_bad_knob_values_are_invalid_input(kind: str, kw: dict[str, int]) -> None:
     with pytest.raises(errors.InvalidInputError):
         embed(kind, EmbedServer(), BGE, texts(2), **kw)
+
+
+@TWINS
+def test_on_progress_reports_every_finished_batch_including_failures(kind: str) -> None:
+    def fail(batch: list[str], calls: int) -> httpx.Response | None:
+        if "t-4" in batch:
+            return envelope({"success": False, "errors": [{"code": 5006, "message": "bad"}]},
+                            400)
+        return None
+
+    seen: list[tuple[int, int]] = []
+    server = EmbedServer(fail)
+    with pytest.raises(errors.BatchError):
+        embed(kind, server, BGE, texts(5), batch_size=2, max_concurrency=1,
+              on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
