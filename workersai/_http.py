@@ -10,13 +10,14 @@ async twin); injected clients are used as given and never closed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import threading
 import time
 import urllib.parse
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -279,6 +280,30 @@ def _describe(err: errors.WorkersAIError) -> str:
 _RETRY_ON = (httpx.HTTPError, errors.WorkersAIError)
 
 
+_DRAIN_LIMIT = 64 * 1024
+"""Bytes read past ``[DONE]`` so the connection goes back to the pool (more: close it)."""
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what follows ``[DONE]`` (normally nothing) so httpx can reuse the connection."""
+    total = 0
+    with contextlib.suppress(httpx.HTTPError):
+        for chunk in chunks:
+            total += len(chunk)
+            if total > _DRAIN_LIMIT:
+                return
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    """The async twin of :func:`_drain`."""
+    total = 0
+    with contextlib.suppress(httpx.HTTPError):
+        async for chunk in chunks:
+            total += len(chunk)
+            if total > _DRAIN_LIMIT:
+                return
+
+
 class SyncHTTP(_Shell):
     """Blocking twin. Thread-safe; one pooled ``httpx.Client`` built on first use."""
 
@@ -335,11 +360,13 @@ class SyncHTTP(_Shell):
                     if not self.is_event_stream(r.status_code, r.headers):
                         self.reject(call, r.status_code, r.headers, r.read())
                     reader = self.reader(call, r.status_code, r.headers, attempt, info)
-                    for chunk in r.iter_bytes():
+                    chunks = r.iter_bytes()
+                    for chunk in chunks:
                         for event in reader.feed(chunk):
                             started = True
                             yield event
                         if reader.done:
+                            _drain(chunks)
                             break
                     else:
                         yield from reader.flush()
@@ -416,11 +443,13 @@ class AsyncHTTP(_Shell):
                     if not self.is_event_stream(r.status_code, r.headers):
                         self.reject(call, r.status_code, r.headers, await r.aread())
                     reader = self.reader(call, r.status_code, r.headers, attempt, info)
-                    async for chunk in r.aiter_bytes():
+                    chunks = r.aiter_bytes()
+                    async for chunk in chunks:
                         for event in reader.feed(chunk):
                             started = True
                             yield event
                         if reader.done:
+                            await _adrain(chunks)
                             break
                     else:
                         for event in reader.flush():

@@ -130,14 +130,6 @@ async def test_sequential_calls_reuse_one_pooled_connection(
         await llm.aclose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (workersai/_http.py, SyncHTTP.stream/AsyncHTTP.stream): on [DONE] the loop "
-    "breaks out of iter_bytes() before the body is read to its end, so httpx closes the "
-    "connection instead of pooling it: every streamed call opens a new connection (a new "
-    "TLS handshake on the real API). Reading the same iterator to its end after [DONE] "
-    "keeps the connection (checked)",
-)
 async def test_sequential_streams_reuse_one_pooled_connection(
     emulator_server: EmulatorServer, connect: Connect
 ) -> None:
