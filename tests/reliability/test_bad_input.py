@@ -101,7 +101,7 @@ _LC_INVALID = ModelInvalidRequestError
 _TYPE_OR_VALUE = (TypeError, ValueError)
 _EMBED_STR_BUG = (
     "BUG ({where}): a str passed where a list of texts belongs is iterated character by "
-    "character and each character embedded (input 'abc' -> 3 requests' worth of vectors) "
+    "character and each character embedded (input 'abc' -> 3 vectors from one request) "
     "instead of an InvalidInputError before any request"
 )
 _LI_PROMPT_BUG = (
