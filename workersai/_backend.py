@@ -97,7 +97,8 @@ class SyncBackend(Protocol):
         options: RequestOptions | None,
         info: StreamInfo,
     ) -> Generator[Any, None, None]:
-        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end."""
+        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end, one list per
+        network read (the events that arrived together)."""
         ...
 
     def close(self) -> None:
@@ -121,7 +122,8 @@ class AsyncBackend(Protocol):
         options: RequestOptions | None,
         info: StreamInfo,
     ) -> AsyncGenerator[Any, None]:
-        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end."""
+        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end, one list per
+        network read (the events that arrived together)."""
         ...
 
     async def aclose(self) -> None:

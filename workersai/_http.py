@@ -362,14 +362,17 @@ class SyncHTTP(_Shell):
                     reader = self.reader(call, r.status_code, r.headers, attempt, info)
                     chunks = r.iter_bytes()
                     for chunk in chunks:
-                        for event in reader.feed(chunk):
+                        events = reader.feed(chunk)
+                        if events:
                             started = True
-                            yield event
+                            yield events
                         if reader.done:
                             _drain(chunks)
                             break
                     else:
-                        yield from reader.flush()
+                        tail = reader.flush()
+                        if tail:
+                            yield tail
                     info.done = reader.done
                     return
             except _RETRY_ON as exc:
@@ -445,15 +448,17 @@ class AsyncHTTP(_Shell):
                     reader = self.reader(call, r.status_code, r.headers, attempt, info)
                     chunks = r.aiter_bytes()
                     async for chunk in chunks:
-                        for event in reader.feed(chunk):
+                        events = reader.feed(chunk)
+                        if events:
                             started = True
-                            yield event
+                            yield events
                         if reader.done:
                             await _adrain(chunks)
                             break
                     else:
-                        for event in reader.flush():
-                            yield event
+                        tail = reader.flush()
+                        if tail:
+                            yield tail
                     info.done = reader.done
                     return
             except _RETRY_ON as exc:

@@ -280,13 +280,15 @@ class BindingBackend:
         chunks = self._chunks(result, timeouts.stream_idle)
         try:
             async for chunk in chunks:
-                for event in reader.feed(chunk):
-                    yield event
+                events = reader.feed(chunk)
+                if events:
+                    yield events
                 if reader.done:
                     break
             else:
-                for event in reader.flush():
-                    yield event
+                tail = reader.flush()
+                if tail:
+                    yield tail
         finally:
             await chunks.aclose()
         info.done = reader.done

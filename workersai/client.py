@@ -50,7 +50,7 @@ from .wire.embeddings import (
     validate_texts,
 )
 from .wire.rerank import build_rerank_request, parse_rerank_result
-from .wire.stream import StreamAssembler
+from .wire.stream import StreamAssembler, coalesce
 
 __all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
 
@@ -132,8 +132,12 @@ def _reply(result: Any, meta: ResponseMeta, model: str, params: ChatParams) -> R
     return reply
 
 
-def _feed(assembler: StreamAssembler, event: Any) -> list[StreamDelta]:
-    return _parse(assembler.feed, event)
+def _feed(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
+    """The deltas of the events of one network read, neighbouring text merged."""
+    deltas: list[StreamDelta] = []
+    for event in events:
+        deltas += _parse(assembler.feed, event)
+    return coalesce(deltas)
 
 
 def _final(assembler: StreamAssembler, info: StreamInfo) -> StreamDelta:
@@ -320,8 +324,8 @@ class Client:
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
         with contextlib.closing(self._backend.stream(target, body, options, info)) as events:
-            for event in events:
-                yield from _feed(assembler, event)
+            for batch in events:  # the events of one network read
+                yield from _feed(assembler, batch)
         yield _final(assembler, info)
 
     def embed(
@@ -453,8 +457,8 @@ class AsyncClient:
         assembler, info = StreamAssembler(model, params), StreamInfo()
         events = self._backend.stream(target, body, options, info)
         async with contextlib.aclosing(events):
-            async for event in events:
-                for delta in _feed(assembler, event):
+            async for batch in events:  # the events of one network read
+                for delta in _feed(assembler, batch):
                     yield delta
         yield _final(assembler, info)
 

@@ -156,6 +156,17 @@ def test_stream_chat_deltas_and_single_final(kind: str) -> None:
 
 
 @TWINS
+def test_stream_chat_merges_text_of_one_read_only(kind: str) -> None:
+    together = Server(sse_reply([sse_bytes(*CLASSIC_STREAM)]))
+    texts = [d.text for d in stream(make(kind, together), LLM, HI) if not d.final]
+    assert texts == ["Hello"]  # one network read: one text delta
+    apart = Server(sse_reply([sse_bytes(e, done=False) for e in CLASSIC_STREAM]
+                             + [sse_bytes()]))
+    texts = [d.text for d in stream(make(kind, apart), LLM, HI) if not d.final and d.text]
+    assert len(texts) > 1 and "".join(texts) == "Hello"  # one delta per token read
+
+
+@TWINS
 def test_stream_chat_openai_endpoint(kind: str) -> None:
     chunks = [
         {"id": "c", "object": "chat.completion.chunk", "model": LLM,
@@ -362,7 +373,8 @@ class FakeBackend:
 
     def stream(self, target: Any, body: Any, options: Any, info: Any) -> Any:
         info.done = True
-        yield from CLASSIC_STREAM
+        for event in CLASSIC_STREAM:  # one network read per event
+            yield [event]
 
     def close(self) -> None:
         pass

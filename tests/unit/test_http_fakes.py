@@ -181,7 +181,8 @@ class Twin:
     def stream(self, target: Target | None = None, body: dict[str, Any] | None = None,
                options: RequestOptions | None = None, limit: int | None = None,
                ) -> tuple[list[Any], StreamInfo, BaseException | None]:
-        """All events (or the first ``limit``), the info, and the error that ended it."""
+        """All events (or those of the reads that reached ``limit``), the info, and the
+        error that ended it."""
         target = target or Target(MODEL)
         body = body if body is not None else {"prompt": "hi", "stream": True}
         info = StreamInfo()
@@ -190,8 +191,8 @@ class Twin:
         if isinstance(http, SyncHTTP):
             gen = http.stream(target, body, options, info)
             try:
-                for event in gen:
-                    events.append(event)
+                for batch in gen:  # the events of one network read
+                    events.extend(batch)
                     if limit is not None and len(events) >= limit:
                         break
             except Exception as exc:
@@ -203,8 +204,8 @@ class Twin:
         async def main() -> BaseException | None:
             agen = http.stream(target, body, options, info)
             try:
-                async for event in agen:
-                    events.append(event)
+                async for batch in agen:  # the events of one network read
+                    events.extend(batch)
                     if limit is not None and len(events) >= limit:
                         break
             except Exception as exc:

@@ -3,13 +3,19 @@ event only, idle timeouts and closed connections."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import httpx
 import pytest
 
 from workersai import errors
+from workersai._backend import StreamInfo, Target
+from workersai._http import SyncHTTP
 from workersai.config import RequestOptions, Timeouts
 
 from .test_http_fakes import (
+    MODEL,
     TWINS,
     Server,
     Twin,
@@ -205,8 +211,23 @@ def test_read_timeout_mid_stream_is_a_timeout_error(kind: str) -> None:
 
 
 @TWINS
+def test_events_of_one_read_arrive_together(kind: str) -> None:
+    server = Server(sse_reply([sse_bytes(*EVENTS[:2], done=False), sse_bytes(EVENTS[2])]))
+    http = Twin(kind, server).http
+    info = StreamInfo()
+    if isinstance(http, SyncHTTP):
+        batches = list(http.stream(Target(MODEL), {"prompt": "hi", "stream": True}, None, info))
+    else:
+        async def collect() -> list[list[Any]]:
+            return [b async for b in http.stream(
+                Target(MODEL), {"prompt": "hi", "stream": True}, None, info)]
+        batches = asyncio.run(collect())
+    assert batches == [EVENTS[:2], [EVENTS[2]]]
+
+
+@TWINS
 def test_consumer_stopping_early_closes_the_response(kind: str) -> None:
-    server = Server(sse_reply([sse_bytes(*EVENTS)]))
+    server = Server(sse_reply([sse_bytes(EVENTS[0], done=False), sse_bytes(*EVENTS[1:])]))
     events, _, exc = Twin(kind, server).stream(limit=1)
     assert events == [EVENTS[0]] and exc is None
     assert server.leaked == 0

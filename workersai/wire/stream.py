@@ -34,7 +34,7 @@ from ._tools import arguments_text, offered_tools
 from ._usage import add_usage, read_usage
 from .families import think_in_text
 
-__all__ = ["StreamAssembler"]
+__all__ = ["StreamAssembler", "coalesce"]
 
 _RESPONSES_FINISH = {"response.completed", "response.incomplete", "response.failed"}
 
@@ -266,3 +266,51 @@ class StreamAssembler:
             model=final.model,
             id=final.id,
         )
+
+
+def _plain(delta: StreamDelta) -> str | None:
+    """``"text"`` or ``"reasoning"`` for a delta carrying only that, else None."""
+    if delta.tool_call is not None or delta.final or delta.usage is not None:
+        return None
+    if delta.finish_reason is not None or delta.model is not None or delta.id is not None:
+        return None
+    if delta.text and not delta.reasoning:
+        return "text"
+    if delta.reasoning and not delta.text:
+        return "reasoning"
+    return None
+
+
+def coalesce(deltas: list[StreamDelta]) -> list[StreamDelta]:
+    """Merge neighbouring text-only (or reasoning-only) deltas.
+
+    Used on the deltas of events that arrived in one network read: the caller gets the
+    same text at the same moment in fewer pieces, so a framework's per-chunk cost is paid
+    once per read instead of once per token. Tool-call fragments, usage and the final
+    delta are never merged, and order is kept.
+    """
+    if len(deltas) < 2:
+        return deltas
+    out: list[StreamDelta] = []
+    run: list[str] = []
+    kind: str | None = None
+    for delta in deltas:
+        this = _plain(delta)
+        if this is not None and this == kind:
+            run.append(delta.text or delta.reasoning)
+            continue
+        if kind is not None:
+            out.append(_joined(kind, run))
+        if this is None:
+            out.append(delta)
+            kind, run = None, []
+        else:
+            kind, run = this, [delta.text or delta.reasoning]
+    if kind is not None:
+        out.append(_joined(kind, run))
+    return out
+
+
+def _joined(kind: str, pieces: list[str]) -> StreamDelta:
+    text = "".join(pieces)
+    return StreamDelta(text=text) if kind == "text" else StreamDelta(reasoning=text)
