@@ -68,11 +68,11 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed documents; one vector per text, in input order."""
-        if not texts:
+        if _empty(texts):  # no client, no request
             return []
         with reraise():
             result = self._sync_client().embed(
-                self.model, list(texts), self._params("document"), **self._embed_kwargs()
+                self.model, texts, self._params("document"), **self._embed_kwargs()
             )
         return _vectors(result, len(texts))
 
@@ -84,11 +84,11 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         """Async twin of :meth:`embed_documents` (native async I/O)."""
-        if not texts:
+        if _empty(texts):  # no client, no request
             return []
         with reraise():
             result = await self._async_client().embed(
-                self.model, list(texts), self._params("document"), **self._embed_kwargs()
+                self.model, texts, self._params("document"), **self._embed_kwargs()
             )
         return _vectors(result, len(texts))
 
@@ -104,11 +104,11 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
         ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
         Raises ``BatchError`` (finished vectors kept) when some items fail."""
-        if not texts:
+        if _empty(texts):  # no client, no request
             return []
         with reraise():
             result = wb.embed_batch(
-                self._sync_client(), self.model, list(texts), self._params("document"),
+                self._sync_client(), self.model, texts, self._params("document"),
                 batch_size=self.batch_size, **queue_knobs(queue),
             )
         return _vectors(result, len(texts))
@@ -117,14 +117,20 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         self, texts: list[str], **queue: Any
     ) -> list[list[float]]:
         """Async twin of :meth:`embed_documents_queued` (works over a binding)."""
-        if not texts:
+        if _empty(texts):  # no client, no request
             return []
         with reraise():
             result = await wb.aembed_batch(
-                self._async_client(), self.model, list(texts), self._params("document"),
+                self._async_client(), self.model, texts, self._params("document"),
                 batch_size=self.batch_size, **queue_knobs(queue),
             )
         return _vectors(result, len(texts))
+
+
+def _empty(texts: object) -> bool:
+    """An empty list or tuple; anything else (None, a str, ...) goes to the core, which
+    refuses what is not a list of strings before any request."""
+    return isinstance(texts, list | tuple) and not texts
 
 
 def _vectors(result: EmbeddingResult, expected: int) -> list[list[float]]:

@@ -78,7 +78,7 @@ class EmbedJob:
     def plan(
         cls, model: str, texts: list[str], params: EmbedParams | None, batch_size: int | None
     ) -> EmbedJob | None:
-        if isinstance(texts, list) and not texts:
+        if isinstance(texts, list | tuple) and not texts:
             return None
         job = _EmbedJob.plan(model, texts, params, batch_size, None)
         return cls(job, [job.body(b) for b in job.batches])

@@ -336,7 +336,7 @@ class Client:
     ) -> EmbeddingResult:
         """Vectors in input order; batches run concurrently in a thread pool.
         ``on_progress(done, total)`` is called as each batch finishes."""
-        if isinstance(texts, list) and not texts:
+        if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
 
@@ -470,7 +470,7 @@ class AsyncClient:
     ) -> EmbeddingResult:
         """Vectors in input order; at most ``max_concurrency`` batches in flight.
         ``on_progress(done, total)`` is called as each batch finishes."""
-        if isinstance(texts, list) and not texts:
+        if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
         gate = asyncio.Semaphore(job.concurrency)

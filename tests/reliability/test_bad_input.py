@@ -125,13 +125,16 @@ BAD: list[Bad] = [
         "empty", lc_dual=_LC_INVALID),
     Bad("lc.embed-query-none", lc_emb, lambda o: o.aembed_query(None), _INVALID,
         "NoneType", lc_dual=_LC_INVALID),
-    Bad("lc.embed-none-list", lc_emb, lambda o: o.embed_documents(None), _TYPE_OR_VALUE,
-        "None", bug="BUG (langchain_workersai/embeddings.py embed_documents/aembed_documents: "
-        "'if not texts: return []'): embed_documents(None) silently returns [] instead of "
-        "the core's InvalidInputError 'texts must be a list of strings, not NoneType'"),
-    Bad("lc.embed-str-not-list", lc_emb, lambda o: o.embed_documents("abc"), _TYPE_OR_VALUE,
-        "list", bug=_EMBED_STR_BUG.format(where="langchain_workersai/embeddings.py: "
-                                           "list(texts)")),
+    Bad("lc.embed-none-list", lc_emb, lambda o: o.embed_documents(None), _INVALID,
+        "texts must be a list of strings, not NoneType", lc_dual=_LC_INVALID),
+    Bad("lc.aembed-none-list", lc_emb, lambda o: o.aembed_documents(None), _INVALID,
+        "texts must be a list of strings, not NoneType", lc_dual=_LC_INVALID),
+    Bad("lc.embed-str-not-list", lc_emb, lambda o: o.embed_documents("abc"), _INVALID,
+        "texts must be a list of strings, not str", lc_dual=_LC_INVALID),
+    Bad("lc.aembed-str-not-list", lc_emb, lambda o: o.aembed_documents("abc"), _INVALID,
+        "texts must be a list of strings, not str", lc_dual=_LC_INVALID),
+    Bad("lc.embed-queued-str-not-list", lc_emb, lambda o: o.embed_documents_queued("abc"),
+        _INVALID, "texts must be a list of strings, not str", lc_dual=_LC_INVALID),
     Bad("li.embed-empty", li_emb, lambda o: o.get_text_embedding_batch(["ok", ""]), _INVALID,
         "text 1 is empty"),
     Bad("li.embed-whitespace", li_emb, lambda o: o.aget_text_embedding("   "), _INVALID,

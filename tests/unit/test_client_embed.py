@@ -204,14 +204,15 @@ def test_vector_count_mismatch_is_a_format_error(kind: str) -> None:
 
 
 @TWINS
-def test_empty_list_sends_nothing(kind: str) -> None:
+@pytest.mark.parametrize("empty", [[], ()], ids=["list", "tuple"])
+def test_empty_list_sends_nothing(kind: str, empty: Any) -> None:
     server = EmbedServer()
-    out = embed(kind, server, BGE, [])
+    out = embed(kind, server, BGE, empty)
     assert out.vectors == [] and server.requests == []
 
 
 @TWINS
-@pytest.mark.parametrize("bad", [["ok", ""], ["ok", "   "], ["ok", 3]])
+@pytest.mark.parametrize("bad", [["ok", ""], ["ok", "   "], ["ok", 3], "abc", None])
 def test_invalid_texts_fail_before_any_request(kind: str, bad: list[Any]) -> None:
     server = EmbedServer()
     with pytest.raises(errors.InvalidInputError):
