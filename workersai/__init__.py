@@ -1,12 +1,15 @@
 """Cloudflare Workers AI core: configuration, transport, wire converters, catalog.
 
-Imports no framework. See ``docs/core-api.md`` for the API the front ends use.
+Imports no framework. See ``docs/core-api.md`` for the API the front ends use. The HTTP
+clients are imported on first use, so that importing the package (or a front end) stays
+cheap.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import catalog, errors, types
-from .client import AsyncClient, Client, RawReply, RunResult
 from .config import Config, GatewayOptions, RequestOptions, Timeouts
 
 __all__ = [
@@ -22,3 +25,19 @@ __all__ = [
     "RequestOptions",
     "Timeouts",
 ]
+
+_FROM_CLIENT = frozenset({"AsyncClient", "Client", "RawReply", "RunResult"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_CLIENT:
+        from . import client
+
+        value = getattr(client, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from .client import AsyncClient, Client, RawReply, RunResult

@@ -56,3 +56,18 @@ def test_deprecation_warning_points_at_the_callers_line() -> None:
         client.chat("@cf/meta/llama-3.1-8b-instruct", [Message("user", "hi")])
     deprecations = [w for w in rec if issubclass(w.category, catalog.DeprecatedModelWarning)]
     assert deprecations and deprecations[0].filename == __file__
+
+
+def test_public_names_resolve_and_the_http_stack_loads_lazily() -> None:
+    import subprocess
+    import sys
+
+    import workersai
+
+    for name in catalog.__all__:
+        assert getattr(catalog, name) is not None
+    for name in workersai.__all__:
+        assert getattr(workersai, name) is not None
+    code = ("import sys, workersai, workersai.catalog; "
+            "assert 'httpx' not in sys.modules, 'httpx imported eagerly'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -12,6 +12,7 @@ import datetime as _dt
 import sys
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ._models import MODELS, Family, JsonMode, ModelInfo, Reasoning, Task
 
@@ -113,17 +114,16 @@ def _user_stacklevel() -> int:
     return level
 
 
-from ._cache import CACHE_DIR_ENV, DEFAULT_TTL, default_cache_dir  # noqa: E402
-from ._live import (  # noqa: E402
-    CatalogRefreshWarning,
-    CatalogSnapshot,
-    apply_snapshot,
-    arefresh,
-    load,
-    refresh,
-    reset_to_shipped,
-)
-from ._live_map import CAPABILITIES, Capability, filter_models, has_capability  # noqa: E402
+_LAZY = {
+    # the live refresh pulls in the HTTP stack: loaded on first use, so that reading the
+    # shipped table stays cheap to import
+    "CACHE_DIR_ENV": "._cache", "DEFAULT_TTL": "._cache", "default_cache_dir": "._cache",
+    "CatalogRefreshWarning": "._live", "CatalogSnapshot": "._live",
+    "apply_snapshot": "._live", "arefresh": "._live", "load": "._live",
+    "refresh": "._live", "reset_to_shipped": "._live",
+    "CAPABILITIES": "._live_map", "Capability": "._live_map",
+    "filter_models": "._live_map", "has_capability": "._live_map",
+}
 
 __all__ += [
     "CACHE_DIR_ENV",
@@ -131,13 +131,38 @@ __all__ += [
     "default_cache_dir",
     "CatalogRefreshWarning",
     "CatalogSnapshot",
+    "apply_snapshot",
     "arefresh",
     "load",
     "refresh",
     "reset_to_shipped",
-    "apply_snapshot",
     "CAPABILITIES",
     "Capability",
     "filter_models",
     "has_capability",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from ._cache import CACHE_DIR_ENV, DEFAULT_TTL, default_cache_dir
+    from ._live import (
+        CatalogRefreshWarning,
+        CatalogSnapshot,
+        apply_snapshot,
+        arefresh,
+        load,
+        refresh,
+        reset_to_shipped,
+    )
+    from ._live_map import CAPABILITIES, Capability, filter_models, has_capability
