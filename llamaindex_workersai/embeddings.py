@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 
 from workersai import batch as wb
 from workersai import catalog
+from workersai.errors import InvalidInputError
 from workersai.types import EmbedParams
 
 from ._common import ConnectionMixin
@@ -26,6 +27,14 @@ def batch_limit(model: str) -> int:
     """The most texts one request may carry for ``model`` (LlamaIndex's 10 if unknown)."""
     info = catalog.lookup(model)
     return info.batch_limit if info is not None and info.batch_limit else DEFAULT_EMBED_BATCH_SIZE
+
+
+def _text_list(texts: Any) -> list[str]:
+    """``texts`` as a list, refusing what is not a list or tuple (a str would otherwise be
+    embedded one character at a time) before any request; items are checked by the core."""
+    if not isinstance(texts, list | tuple):
+        raise InvalidInputError(f"texts must be a list of strings, not {type(texts).__name__}")
+    return list(texts)
 
 
 class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
@@ -156,6 +165,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         ``workersai.errors.BatchError`` naming the failed inputs, with the finished
         vectors in ``err.results``. (With ``embeddings_cache`` set, LlamaIndex's own
         per-chunk path is used.)"""
+        texts = _text_list(texts)
         if self.embeddings_cache is not None or not texts:
             return super().get_text_embedding_batch(texts, show_progress, **kwargs)
         with embedding_events(self, texts) as events, \
@@ -163,7 +173,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
             if self.rate_limiter is not None:
                 self.rate_limiter.acquire()
             result = self._get_client().embed(
-                self.model_name, list(texts), self._params("document"),
+                self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
                 on_progress=on_progress,
             )
@@ -177,6 +187,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch` (native async, bounded by
         ``num_workers``)."""
+        texts = _text_list(texts)
         if self.embeddings_cache is not None or not texts:
             return await super().aget_text_embedding_batch(texts, show_progress, **kwargs)
         with embedding_events(self, texts) as events, \
@@ -184,7 +195,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
             if self.rate_limiter is not None:
                 await self.rate_limiter.async_acquire()
             result = await self._get_async_client().embed(
-                self.model_name, list(texts), self._params("document"),
+                self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
                 on_progress=on_progress,
             )
@@ -199,7 +210,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
         Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
         result = wb.embed_batch(
-            self._get_client(), self.model_name, list(texts), self._params("document"),
+            self._get_client(), self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
         )
         return list(result.vectors)
@@ -209,7 +220,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
         result = await wb.aembed_batch(
-            self._get_async_client(), self.model_name, list(texts), self._params("document"),
+            self._get_async_client(), self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
         )
         return list(result.vectors)

@@ -20,6 +20,7 @@ from langchain_core.messages import HumanMessage
 from llama_index.core.base.llms.types import ImageBlock, TextBlock
 from llama_index.core.llms import ChatMessage
 from llama_index.core.schema import NodeWithScore, TextNode
+from llama_index.core.storage.kvstore import SimpleKVStore
 from llama_index.core.tools import FunctionTool, ToolMetadata
 from pydantic import BaseModel
 
@@ -99,11 +100,6 @@ class Bad:
 _INVALID = (wa.InvalidInputError,)
 _LC_INVALID = ModelInvalidRequestError
 _TYPE_OR_VALUE = (TypeError, ValueError)
-_EMBED_STR_BUG = (
-    "BUG ({where}): a str passed where a list of texts belongs is iterated character by "
-    "character and each character embedded (input 'abc' -> 3 vectors from one request) "
-    "instead of an InvalidInputError before any request"
-)
 _LI_PROMPT_BUG = (
     "BUG (llamaindex_workersai/llms.py complete/chat path): a non-string prompt (None, 5) "
     "becomes ChatMessage(content=...) with no blocks and is sent as an empty user message "
@@ -146,11 +142,17 @@ BAD: list[Bad] = [
     Bad("li.embed-query-none", li_emb, lambda o: o.get_query_embedding(None), _INVALID,
         "NoneType"),
     Bad("li.embed-none-list", li_emb, lambda o: o.get_text_embedding_batch(None),
-        _TYPE_OR_VALUE, "None"),
+        _INVALID, "texts must be a list of strings, not NoneType"),
     Bad("li.embed-str-not-list", li_emb, lambda o: o.get_text_embedding_batch("abc"),
-        _TYPE_OR_VALUE, "list", bug=_EMBED_STR_BUG.format(
-            where="llamaindex_workersai/embeddings.py keeps LlamaIndex's "
-                  "get_text_embedding_batch")),
+        _INVALID, "texts must be a list of strings, not str"),
+    Bad("li.aembed-str-not-list", li_emb, lambda o: o.aget_text_embedding_batch("abc"),
+        _INVALID, "texts must be a list of strings, not str"),
+    Bad("li.embed-cached-str-not-list", li_emb, lambda o: o.get_text_embedding_batch("abc"),
+        _INVALID, "texts must be a list of strings, not str",
+        extra={"embeddings_cache": SimpleKVStore()}),
+    Bad("li.embed-queued-str-not-list", li_emb,
+        lambda o: o.aget_text_embedding_batch_queued("abc"), _INVALID,
+        "texts must be a list of strings, not str"),
     # --- reranker --------------------------------------------------------------------------
     Bad("lc.rerank-empty-query", lc_rr,
         lambda o: o.compress_documents([Document("a b")], ""), _INVALID, "query",
