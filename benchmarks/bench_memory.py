@@ -3,7 +3,9 @@
 Each subject runs in a fresh interpreter that streams the reply and discards the pieces
 (as a UI would print them), reporting its peak RSS after a 1,000-token warm-up and after
 the full reply. Flat means the growth does not scale with the reply: the 100,000-token
-figure is compared with a 10,000-token run. The floor is a raw httpx client.
+figure is compared with a 10,000-token run. The floor is a raw httpx client; the
+LangChain floor (a minimal ``BaseChatModel`` around raw httpx) shows what LangChain's own
+``stream()`` keeps (it aggregates every chunk for its callbacks).
 
     python benchmarks/bench_memory.py [--tokens 100000]
 """
@@ -41,6 +43,18 @@ def stream(n):
             for line in r.iter_lines():
                 if line.startswith("data: {{"):
                     count += len(json.loads(line[6:]).get("response") or "") > 0
+    elif kind == "core":
+        from workersai import Client
+        from workersai.types import ChatParams, Message
+        client = Client(account_id="{account}", api_token="{token}", base_url=base_url)
+        for delta in client.stream_chat("{model}", [Message("user", p)], ChatParams(max_tokens=n)):
+            count += bool(delta.text)
+    elif kind == "langchain-floor":
+        from _floors import RawLangChainChat
+        llm = RawLangChainChat(url=f"{{base_url}}/accounts/{account}/ai/run/{model}",
+                               token="{token}", max_tokens=n)
+        for chunk in llm.stream(p):
+            count += bool(chunk.content)
     elif kind == "langchain":
         from langchain_workersai import ChatWorkersAI
         llm = ChatWorkersAI(model="{model}", account_id="{account}", api_token="{token}",
@@ -79,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with emulator_process() as server:
-        for kind in ("raw", "langchain", "llamaindex"):
+        for kind in ("raw", "core", "langchain-floor", "langchain", "llamaindex"):
             small = measure(server.base_url, kind, args.tokens // 10)
             big = measure(server.base_url, kind, args.tokens)
             grow_small = small["after"] - small["before"]

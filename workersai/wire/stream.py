@@ -188,7 +188,7 @@ class StreamAssembler:
             self._wire_model = obj["model"]
 
     def _reasoning_piece(self, text: str, out: list[StreamDelta]) -> None:
-        self._reasoning.append(text)
+        _keep(self._reasoning, text)
         out.append(StreamDelta(reasoning=text))
 
     def _text_piece(self, token: str, out: list[StreamDelta]) -> None:
@@ -201,7 +201,7 @@ class StreamAssembler:
         for name, args in calls:
             self._calls.whole(None, name, args, out)
         if text:
-            self._text.append(text)
+            _keep(self._text, text)
             out.append(StreamDelta(text=text))
 
     # -- the end -----------------------------------------------------------------------
@@ -266,6 +266,18 @@ class StreamAssembler:
             model=final.model,
             id=final.id,
         )
+
+
+_COMPACT_AT = 512
+
+
+def _keep(pieces: list[str], piece: str) -> None:
+    """Append ``piece``, joining the list into one string every few hundred pieces: the
+    text is kept (for truncation errors and :meth:`StreamAssembler.reply`) at the size of
+    the text itself, not of one object per token."""
+    pieces.append(piece)
+    if len(pieces) >= _COMPACT_AT:
+        pieces[:] = ["".join(pieces)]
 
 
 def _plain(delta: StreamDelta) -> str | None:

@@ -23,3 +23,15 @@ def test_single_and_mixed_deltas_are_left_alone() -> None:
     both = StreamDelta(text="x", reasoning="y")  # carries two kinds: never merged
     assert coalesce([both, StreamDelta(text="z")]) == [both, StreamDelta(text="z")]
     assert coalesce([]) == []
+
+
+def test_long_streams_keep_their_text_compact() -> None:
+    from workersai.types import ChatParams
+    from workersai.wire.stream import StreamAssembler
+
+    asm = StreamAssembler("@cf/meta/llama-3.3-70b-instruct-fp8-fast", ChatParams())
+    for i in range(5000):
+        asm.feed({"response": f" w{i}"})
+    assert len(asm._text) < 512  # one joined string plus the latest pieces
+    asm.done()
+    assert asm.reply().text == "".join(f" w{i}" for i in range(5000))
