@@ -37,6 +37,7 @@ from llama_index.core.prompts import PromptTemplate
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from workersai import catalog
+from workersai.errors import InvalidInputError
 from workersai.types import StreamDelta
 
 from ._common import ConnectionMixin
@@ -222,25 +223,26 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return chat_to_completion_decorator(self._chat)(prompt, **kwargs)
+        return chat_to_completion_decorator(self._chat)(_prompt(prompt), **kwargs)
 
     @llm_completion_callback()
     def stream_complete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponseGen:
-        return stream_chat_to_completion_decorator(self._stream_chat)(prompt, **kwargs)
+        return stream_chat_to_completion_decorator(self._stream_chat)(_prompt(prompt), **kwargs)
 
     @llm_completion_callback()
     async def acomplete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponse:
-        return await achat_to_completion_decorator(self._achat)(prompt, **kwargs)
+        return await achat_to_completion_decorator(self._achat)(_prompt(prompt), **kwargs)
 
     @llm_completion_callback()
     async def astream_complete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponseAsyncGen:
-        return await astream_chat_to_completion_decorator(self._astream_chat)(prompt, **kwargs)
+        stream = astream_chat_to_completion_decorator(self._astream_chat)
+        return await stream(_prompt(prompt), **kwargs)
 
     # --- tools ---------------------------------------------------------------------------------
 
@@ -379,6 +381,14 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
             yield parse_output(output_cls, await self.achat(messages, **kwargs))
 
         return gen()
+
+
+def _prompt(prompt: Any) -> str:
+    """The completion prompt, refused before any request when it is not a string (``None``
+    or a number would otherwise go out as an empty user message)."""
+    if not isinstance(prompt, str):
+        raise InvalidInputError(f"prompt must be a str, not {type(prompt).__name__}")
+    return prompt
 
 
 def _start_event(

@@ -99,13 +99,6 @@ class Bad:
 
 _INVALID = (wa.InvalidInputError,)
 _LC_INVALID = ModelInvalidRequestError
-_TYPE_OR_VALUE = (TypeError, ValueError)
-_LI_PROMPT_BUG = (
-    "BUG (llamaindex_workersai/llms.py complete/chat path): a non-string prompt (None, 5) "
-    "becomes ChatMessage(content=...) with no blocks and is sent as an empty user message "
-    "(body {'messages': [{'role': 'user', 'content': ''}]}) instead of an InvalidInputError "
-    "naming the prompt before any request"
-)
 
 BAD: list[Bad] = [
     # --- embeddings: empty, whitespace, None, non-strings ---------------------------------
@@ -173,10 +166,14 @@ BAD: list[Bad] = [
     # --- chat: None and non-strings ----------------------------------------------------------
     Bad("lc.chat-none", lc_chat, lambda o: o.invoke(None), (ValueError,), "NoneType"),
     Bad("lc.chat-int", lc_chat, lambda o: o.ainvoke(5), (ValueError,), "int"),
-    Bad("li.complete-none", li_chat, lambda o: o.complete(None), _INVALID, "prompt",
-        bug=_LI_PROMPT_BUG),
-    Bad("li.complete-int", li_chat, lambda o: o.acomplete(5), _INVALID, "prompt",
-        bug=_LI_PROMPT_BUG),
+    Bad("li.complete-none", li_chat, lambda o: o.complete(None), _INVALID,
+        "prompt must be a str, not NoneType"),
+    Bad("li.complete-int", li_chat, lambda o: o.acomplete(5), _INVALID,
+        "prompt must be a str, not int"),
+    Bad("li.stream-complete-none", li_chat, lambda o: o.stream_complete(None), _INVALID,
+        "prompt must be a str, not NoneType"),
+    Bad("li.astream-complete-list", li_chat, lambda o: o.astream_complete(["hi"]), _INVALID,
+        "prompt must be a str, not list"),
     # --- unsupported image URLs ----------------------------------------------------------------
     Bad("lc.image-http-url", lc_chat, lambda o: o.invoke([HumanMessage(content=[
         {"type": "text", "text": "What is this?"},
