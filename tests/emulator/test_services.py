@@ -35,6 +35,26 @@ def test_batch_flow_queued_running_done(emu: Emulator) -> None:
     assert run(emu, CLASSIC, {"request_id": rid}, query=q).result == done
 
 
+def test_batch_failures_on_demand_and_shuffled_order(emu: Emulator) -> None:
+    q = {"queueRequest": "true"}
+    emu.batches.fail_items(1, code=3040)
+    emu.batches.shuffle = True
+    body = {"requests": [user("one"), user("two"), user("three")]}
+    rid = run(emu, CLASSIC, body, query=q).result["request_id"]
+    for _ in range(2):
+        run(emu, CLASSIC, {"request_id": rid}, query=q)
+    done = run(emu, CLASSIC, {"request_id": rid}, query=q).result["responses"]
+    assert [r["id"] for r in done] == [2, 1, 0]
+    assert [r["success"] for r in done] == [True, False, True]
+    assert done[1]["errors"][0]["code"] == 3040
+    emu.batches.clear_failures()
+    rid = run(emu, CLASSIC, body, query=q).result["request_id"]
+    for _ in range(2):
+        run(emu, CLASSIC, {"request_id": rid}, query=q)
+    assert all(r["success"] for r in run(emu, CLASSIC, {"request_id": rid},
+                                          query=q).result["responses"])
+
+
 def test_batch_embeddings_and_errors(emu: Emulator) -> None:
     q = {"queueRequest": "true"}
     body = {"requests": [{"query": "Cloudflare story", "contexts": [

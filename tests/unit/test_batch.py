@@ -63,6 +63,21 @@ def test_run_batch_in_order_with_item_failure_and_progress(twin: Twin) -> None:
     assert (seen[-1].finished, seen[-1].failed, seen[-1].total) == (3, 1, 3)
 
 
+def test_failures_on_demand_and_any_response_order_end_to_end(
+    twin: Twin, emulator: Emulator
+) -> None:
+    emulator.batches.fail_items(0, 2, code=3040)
+    emulator.batches.shuffle = True  # responses come back in reverse id order
+    animals = ["cats", "dogs", "owls", "bees"]
+    inputs = [{"prompt": f"Tell me about {a}"} for a in animals]
+    out = twin("run_batch", LLM, inputs, **FAST)
+    assert sorted(out.failed) == [0, 2]
+    assert all(isinstance(e, errors.RateLimitError) and e.code == 3040
+               for e in out.failed.values())
+    assert out.results[0] is None and out.results[2] is None
+    assert "dogs" in out.results[1]["response"] and "bees" in out.results[3]["response"]
+
+
 def test_raise_on_failure_carries_results_and_failures(twin: Twin) -> None:
     with pytest.raises(errors.BatchError) as info:
         twin("run_batch", LLM, [{"prompt": "Hi"}, {"messages": []}], raise_on_failure=True,

@@ -9,6 +9,10 @@ items run when the job finishes: ``responses[i]`` is ``{"id": i, "result", "succ
 true, "external_reference"}``, or for an invalid item ``{"id": i, "result": null,
 "success": false, "errors": [{"code", "message"}], "external_reference"}``. Unknown
 ``request_id``: HTTP 404, code 5006.
+
+On demand, for tests: ``emu.batches.fail_items(1, 3, code=3040)`` makes those items of
+every later-finishing job fail with that code, and ``emu.batches.shuffle = True`` lists
+``responses`` in reverse ``id`` order (the real service does not promise any order).
 """
 
 from __future__ import annotations
@@ -38,12 +42,15 @@ class _Job:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _run(job: _Job, runner: ItemRunner) -> dict[str, Any]:
+def _run(job: _Job, runner: ItemRunner, failures: dict[int, EmuError],
+         shuffle: bool) -> dict[str, Any]:
     responses, prompt, completion = [], 0, 0
     for i, item in enumerate(job.items):
         ref = item.get("external_reference")
         inputs = {k: v for k, v in item.items() if k not in ("external_reference", "stream")}
         try:
+            if i in failures:
+                raise failures[i]
             result, p, c = runner(inputs)
         except EmuError as exc:
             responses.append({"id": i, "result": None, "success": False,
@@ -55,6 +62,8 @@ def _run(job: _Job, runner: ItemRunner) -> dict[str, Any]:
                           "external_reference": ref})
     usage = {"prompt_tokens": prompt, "completion_tokens": completion,
              "total_tokens": prompt + completion}
+    if shuffle:
+        responses.reverse()
     return {"responses": responses, "usage": usage}
 
 
@@ -64,6 +73,20 @@ class BatchQueue:
     def __init__(self) -> None:
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
+        self._failures: dict[int, EmuError] = {}
+        self.shuffle = False
+
+    def fail_items(self, *indexes: int, code: int = 3040,
+                   message: str = "AiError: Capacity temporarily exceeded, please try again.",
+                   ) -> None:
+        """Make the items at ``indexes`` fail (with ``code``) in jobs that finish later."""
+        with self._lock:
+            self._failures.update({i: EmuError(400, code, message) for i in indexes})
+
+    def clear_failures(self) -> None:
+        """Let every item run normally again."""
+        with self._lock:
+            self._failures.clear()
 
     def submit(self, model: str, body: dict[str, Any], request_id: str) -> dict[str, Any]:
         """Queue ``body["requests"]``; the submit reply's ``result``."""
@@ -89,5 +112,5 @@ class BatchQueue:
             if job.polls < POLLS_UNTIL_DONE:
                 return {"status": _STATES[job.polls], "request_id": request_id}
             if job.done is None:
-                job.done = _run(job, runner)
+                job.done = _run(job, runner, dict(self._failures), self.shuffle)
             return job.done
