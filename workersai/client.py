@@ -134,9 +134,16 @@ def _reply(result: Any, meta: ResponseMeta, model: str, params: ChatParams) -> R
 
 def _feed(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
     """The deltas of the events of one network read, neighbouring text merged."""
+    return _parse(_feed_all, assembler, events)
+
+
+def _feed_all(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
+    feed = assembler.feed
+    if len(events) == 1:
+        return feed(events[0])
     deltas: list[StreamDelta] = []
     for event in events:
-        deltas += _parse(assembler.feed, event)
+        deltas += feed(event)
     return coalesce(deltas)
 
 

@@ -140,6 +140,10 @@ _HOLD_LIMIT = 65536
 """Text held back as a possible JSON tool call beyond this size is released as text."""
 
 
+_NO_CALLS: list[tuple[str, dict[str, Any]]] = []
+"""Shared, never mutated: most text carries no call."""
+
+
 class TextCallBuffer:
     """Holds answer text that may be a tool call written as JSON (offered tools only)."""
 
@@ -153,7 +157,7 @@ class TextCallBuffer:
     def feed(self, text: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
         """``(text to emit now, calls recognised now)``."""
         if self._state == "off":
-            return text, []
+            return text, _NO_CALLS
         self._buf += text
         if self._state == "probe":
             head = self._buf.lstrip()
