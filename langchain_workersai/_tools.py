@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from workersai.errors import InvalidInputError
 from workersai.types import ForcedTool, ToolChoice, ToolSpec
 
 __all__ = ["format_tool", "to_tool_spec", "tool_name", "to_tool_choice", "check_tool_choice"]
@@ -25,8 +26,24 @@ _ALIASES: dict[str, ToolChoice] = {
 
 def format_tool(tool: Any, *, strict: bool | None = None) -> dict[str, Any]:
     """Any LangChain tool form (BaseTool, pydantic, TypedDict, callable, dict) as an
-    OpenAI-format tool dict, the form bound to the runnable (readable in traces)."""
-    return convert_to_openai_tool(tool, strict=strict)
+    OpenAI-format tool dict, the form bound to the runnable (readable in traces).
+
+    Raises:
+        InvalidInputError: (a ``ValueError``) the tool has no function name.
+    """
+    formatted = convert_to_openai_tool(tool, strict=strict)
+    function = formatted.get("function")
+    if not isinstance(function, dict) or not function.get("name"):
+        raise InvalidInputError(
+            f"tool {_short(tool)} has no function name; a tool dict needs "
+            "{'type': 'function', 'function': {'name': ..., 'parameters': {...}}}"
+        )
+    return formatted
+
+
+def _short(tool: Any) -> str:
+    text = repr(tool)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def to_tool_spec(tool: Any, *, strict: bool | None = None) -> ToolSpec:

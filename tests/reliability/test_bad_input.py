@@ -193,9 +193,10 @@ BAD: list[Bad] = [
         "Unsupported function"),
     Bad("lc.tool-without-name", lc_chat, lambda o: o.bind_tools(
         [{"type": "function", "function": {"parameters": {"type": "object"}}}]),
-        (ValueError,), "name", bug="BUG (langchain_workersai/_tools.py check_tool_choice: "
-        "t['function']['name']): a tool dict without a name raises a bare KeyError('name') "
-        "from bind_tools instead of a ValueError naming the missing tool name"),
+        _INVALID, "has no function name"),
+    Bad("lc.tool-empty-name", lc_chat, lambda o: o.bind_tools(
+        [{"type": "function", "function": {"name": "", "parameters": {"type": "object"}}}]),
+        _INVALID, "has no function name"),
     Bad("lc.tool-parameters-not-object", lc_chat, lambda o: o.bind_tools(
         [{"type": "function", "function": {"name": "f", "parameters": "x"}}]).invoke("hi"),
         _INVALID, "parameters", bug="BUG (workersai/wire/_tools.py _parameters: "
