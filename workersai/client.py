@@ -94,12 +94,13 @@ def _parse(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
 
 
 def _build(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
-    """Run a wire builder; a bad argument type becomes an ``InvalidInputError``."""
+    """Run a wire builder; a bad argument type or value becomes an ``InvalidInputError``
+    (our own errors pass through unchanged)."""
     try:
         return fn(*args, **kw)
     except WorkersAIError:
         raise
-    except (TypeError, KeyError, IndexError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
         raise InvalidInputError(f"Cannot build the Workers AI request: {exc}") from exc
 
 

@@ -199,11 +199,7 @@ BAD: list[Bad] = [
         _INVALID, "has no function name"),
     Bad("lc.tool-parameters-not-object", lc_chat, lambda o: o.bind_tools(
         [{"type": "function", "function": {"name": "f", "parameters": "x"}}]).invoke("hi"),
-        _INVALID, "parameters", bug="BUG (workersai/wire/_tools.py _parameters: "
-        "dict(spec.parameters); client._build only wraps TypeError/KeyError/...): tool "
-        "parameters that are not a JSON object raise a bare ValueError 'dictionary update "
-        "sequence element #0 has length 1; 2 is required' instead of InvalidInputError "
-        "naming the parameters"),
+        _INVALID, "tool 'f': parameters must be a JSON Schema object", lc_dual=_LC_INVALID),
     Bad("lc.tool-parameters-type-string", lc_chat, lambda o: o.bind_tools(
         [{"type": "function", "function": {"name": "f", "parameters": {"type": "string"}}}]
         ).invoke("hi"), (wa.BadRequestError,), "parameters/type", requests=1,

@@ -126,6 +126,14 @@ def test_parser_and_builder_guards() -> None:
         client_module._parse(broken, 1)
     with pytest.raises(errors.InvalidInputError, match="missing"):
         client_module._build(broken, 1)
+    for plain in (ValueError("bad value"), TypeError("bad type")):
+        with pytest.raises(errors.InvalidInputError, match="bad") as info:
+            client_module._build(lambda e=plain: (_ for _ in ()).throw(e))
+        assert info.value.__cause__ is plain
+    own = errors.InvalidInputError("ours")  # our own ValueError subclass passes untouched
+    with pytest.raises(errors.InvalidInputError) as info:
+        client_module._build(lambda: (_ for _ in ()).throw(own))
+    assert info.value is own
     with pytest.raises(errors.QuotaExceededError):  # our own errors pass through untouched
         client_module._parse(lambda: (_ for _ in ()).throw(errors.QuotaExceededError("q")))
 

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from .._json import loads
+from ..errors import InvalidInputError
 from ..types import ChatParams, InvalidToolCall, ToolCall, ToolSpec
 
 __all__ = [
@@ -45,6 +46,11 @@ def _filled_property(name: str, prop: Any) -> Any:
 
 
 def _parameters(spec: ToolSpec, fill: bool) -> dict[str, Any]:
+    if spec.parameters and not isinstance(spec.parameters, dict):
+        raise InvalidInputError(
+            f"tool {spec.name!r}: parameters must be a JSON Schema object (a dict), "
+            f"not {type(spec.parameters).__name__}"
+        )
     params = dict(spec.parameters) if spec.parameters else dict(_EMPTY_PARAMS)
     if not fill:
         return params

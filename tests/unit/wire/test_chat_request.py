@@ -210,6 +210,13 @@ def test_forced_tool_must_be_offered() -> None:
         build(GLM, ChatParams(tools=[WEATHER], tool_choice=ForcedTool("nope")))
 
 
+@pytest.mark.parametrize("model", [LLAMA33, GLM])
+@pytest.mark.parametrize("parameters", ["x", ["a", "b"], 3])
+def test_tool_parameters_must_be_an_object(model: str, parameters: Any) -> None:
+    with pytest.raises(InvalidInputError, match="tool 'f': parameters must be a JSON Schema"):
+        build(model, ChatParams(tools=[ToolSpec("f", "", parameters)]))
+
+
 def test_parallel_tool_calls_where_accepted() -> None:
     params = ChatParams(tools=[WEATHER], parallel_tool_calls=False)
     assert build(GLM, params)["parallel_tool_calls"] is False
