@@ -208,9 +208,10 @@ BAD: list[Bad] = [
         "Not a tool"),
     Bad("li.tool-empty-name", li_chat, lambda o: o.chat_with_tools([FunctionTool(
         fn=_tool_fn, metadata=ToolMetadata(name="", description="d", fn_schema=Args))],
-        "hi"), _INVALID, "name", bug="BUG (llamaindex_workersai/_messages.py to_tool_spec): "
-        "a tool with an empty name is sent (request made, the API answers 400/5006) "
-        "instead of an InvalidInputError naming the tool before any request"),
+        "hi"), _INVALID, "tool 0 has an invalid name ''"),
+    Bad("lc.tool-name-with-space", lc_chat, lambda o: o.bind_tools(
+        [{"type": "function", "function": {"name": "my tool", "parameters": {}}}]
+        ).invoke("hi"), _INVALID, "tool 0 has an invalid name 'my tool'", lc_dual=_LC_INVALID),
     # --- unknown model ids -----------------------------------------------------------------------
     *[
         Bad(f"{name}.unknown-model", make, call, (wa.ModelNotFoundError,), UNKNOWN,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from .._json import loads
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _EMPTY_PARAMS: dict[str, Any] = {"type": "object", "properties": {}}
+_NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 
 
 def _filled_property(name: str, prop: Any) -> Any:
@@ -61,10 +63,25 @@ def _parameters(spec: ToolSpec, fill: bool) -> dict[str, Any]:
     return params
 
 
+def _check_name(spec: ToolSpec, position: int) -> None:
+    """Refuse before sending a name the API answers 400 to (empty, spaces, dots, > 64)."""
+    if not isinstance(spec.name, str) or not _NAME_RE.fullmatch(spec.name):
+        raise InvalidInputError(
+            f"tool {position} has an invalid name {spec.name!r}: a tool name must be 1-64 "
+            "characters of letters, digits, '_' or '-'"
+        )
+
+
 def tool_specs_body(tools: list[ToolSpec], *, fill: bool) -> list[dict[str, Any]]:
-    """OpenAI-style tool items; ``fill`` adds the descriptions classic schemas require."""
+    """OpenAI-style tool items; ``fill`` adds the descriptions classic schemas require.
+
+    Raises:
+        InvalidInputError: a tool name that is empty or not ``[a-zA-Z0-9_-]{1,64}``, or
+            parameters that are not a JSON object.
+    """
     items = []
-    for spec in tools:
+    for position, spec in enumerate(tools):
+        _check_name(spec, position)
         fn: dict[str, Any] = {"name": spec.name}
         description = spec.description or (spec.name if fill else "")
         if description:

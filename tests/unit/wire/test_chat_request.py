@@ -217,6 +217,19 @@ def test_tool_parameters_must_be_an_object(model: str, parameters: Any) -> None:
         build(model, ChatParams(tools=[ToolSpec("f", "", parameters)]))
 
 
+@pytest.mark.parametrize("model", [LLAMA33, GLM])
+@pytest.mark.parametrize("name", ["", "has space", "dotted.name", "x" * 65, None])
+def test_tool_name_must_be_valid(model: str, name: Any) -> None:
+    with pytest.raises(InvalidInputError, match="tool 1 has an invalid name"):
+        build(model, ChatParams(tools=[TIME, ToolSpec(name, "d")]))
+
+
+def test_tool_names_at_the_limits_are_sent() -> None:
+    names = ["a", "get_weather-2", "x" * 64]
+    body = build(GLM, ChatParams(tools=[ToolSpec(n, "d") for n in names]))
+    assert [t["function"]["name"] for t in body["tools"]] == names
+
+
 def test_parallel_tool_calls_where_accepted() -> None:
     params = ChatParams(tools=[WEATHER], parallel_tool_calls=False)
     assert build(GLM, params)["parallel_tool_calls"] is False
