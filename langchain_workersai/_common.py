@@ -3,7 +3,7 @@
 Construction does no I/O and needs no credentials: missing values fall back to the
 environment variables the core reads (``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``,
 ``WORKERSAI_BASE_URL``, ``CLOUDFLARE_AI_GATEWAY_ID``), and the core clients are built on
-first use, once per instance.
+first use, once per instance. Pickles carry no token (see :class:`ClientFields`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
+from workersai._fields import PickleWithoutSecrets
 from workersai.config import (
     GatewayOptions,
     RequestOptions,
@@ -53,8 +54,14 @@ def request_options(values: dict[str, Any]) -> RequestOptions | None:
     return RequestOptions(**given)
 
 
-class ClientFields(BaseModel):
-    """Connection settings and the lazily built core clients."""
+class ClientFields(PickleWithoutSecrets):
+    """Connection settings and the lazily built core clients.
+
+    Pickling: a pickled instance holds no API token, no core client and none of the
+    injected ``http_client``/``http_async_client``/``binding``; on load the token is read
+    again from ``CLOUDFLARE_API_TOKEN`` (or ``CF_AI_API_TOKEN``), so multiprocessing
+    workers configured by the environment still work, and clients are rebuilt on first use.
+    """
 
     model_config = ConfigDict(
         populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()

@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 from pydantic import (
     AliasChoices,
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -22,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from workersai._fields import PickleWithoutSecrets
 from workersai.config import (
     GatewayOptions,
     RequestOptions,
@@ -41,8 +41,14 @@ TRANSPORT_KWARGS = frozenset(
 """Per-call keyword arguments that become :class:`RequestOptions` (not body fields)."""
 
 
-class ConnectionMixin(BaseModel):
-    """Credentials, endpoint, gateway and transport knobs, plus the lazy core clients."""
+class ConnectionMixin(PickleWithoutSecrets):
+    """Credentials, endpoint, gateway and transport knobs, plus the lazy core clients.
+
+    Pickling: a pickled instance holds no API token, no core client and none of the
+    injected ``http_client``/``http_async_client``/``binding``; on load the token is read
+    again from ``CLOUDFLARE_API_TOKEN`` (or ``CF_AI_API_TOKEN``), so multiprocessing
+    workers configured by the environment still work, and clients are rebuilt on first use.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from langchain_core.load import dumpd, dumps
 from llama_index.core.llms import ChatMessage
@@ -188,24 +189,60 @@ async def test_token_never_leaks(
     assert auth == {f"Bearer {TOKEN}"}  # the token was in use all along, in its header only
 
 
-PICKLE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG/design (langchain_workersai/_common.py ClientFields, llamaindex_workersai/"
-    "_common.py ConnectionMixin): all six front-end classes pickle, and the pickle holds "
-    "the raw API token (pydantic SecretStr pickles its value); expected: the token left "
-    "out of the pickled state (re-read from the environment on load) or pickling refused",
-)
+async def run_all(driver: Driver, obj: Any) -> None:
+    """Every non-stream call of a driver (builds both lazily made core clients)."""
+    for call in driver.calls:
+        out = call(obj)
+        if s.inspect.isawaitable(out):
+            await out
 
 
-@pytest.mark.parametrize(
-    "driver",
-    [pytest.param(d, id=d.name, marks=[] if "Client" in d.name else [PICKLE_BUG])
-     for d in DRIVERS],
-)
-def test_pickles_carry_no_token(driver: Driver, connect: Connect) -> None:
+@pytest.mark.parametrize("driver", [pytest.param(d, id=d.name) for d in DRIVERS])
+async def test_pickles_carry_no_token(
+    driver: Driver, emulator: Emulator, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The six front-end classes pickle without the token or clients, even after use; a
+    copy reads the token from the environment again (the one the emulator accepts) and
+    works; the core clients refuse to pickle at all."""
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", TOKEN)
     obj = driver.make(**connect())
     try:
-        data = pickle.dumps(obj)
-    except (TypeError, AttributeError, pickle.PicklingError):
-        return  # not picklable (the core clients): nothing can leak this way
-    assert TOKEN.encode() not in data
+        await run_all(driver, obj)  # lazily built clients exist now
+        try:
+            data = pickle.dumps(obj)
+        except (TypeError, AttributeError, pickle.PicklingError):
+            assert isinstance(obj, (Client, AsyncClient))  # only the core clients refuse
+            return
+        assert TOKEN.encode() not in data
+        copy = pickle.loads(data)
+        assert copy.api_token.get_secret_value() == TOKEN
+        assert copy.base_url == obj.base_url and copy.max_retries == obj.max_retries
+        sent = len(emulator.requests)
+        await run_all(driver, copy)
+        await close(copy)
+    finally:
+        if isinstance(obj, Client):
+            obj.close()
+        elif isinstance(obj, AsyncClient):
+            await obj.aclose()
+        else:
+            await close(obj)
+    auth = {r.headers.get("authorization") for r in emulator.requests[sent:]}
+    assert auth == {f"Bearer {TOKEN}"}
+
+
+@pytest.mark.parametrize("driver", [pytest.param(d, id=d.name) for d in DRIVERS[:6]])
+async def test_pickles_leave_out_injected_objects(
+    driver: Driver, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Injected httpx clients and a binding stay with their process; without a token in
+    the environment the copy has none (a clear ConfigurationError at its first request)."""
+    monkeypatch.delenv("CLOUDFLARE_API_TOKEN", raising=False)
+    monkeypatch.delenv("CF_AI_API_TOKEN", raising=False)
+    async with httpx.AsyncClient() as asyn:
+        sync = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(500)))
+        obj = driver.make(**connect(), http_client=sync, http_async_client=asyn,
+                          binding=object())
+        copy = pickle.loads(pickle.dumps(obj))
+    assert (copy.http_client, copy.http_async_client, copy.binding) == (None, None, None)
+    assert copy.api_token is None and obj.api_token is not None
