@@ -3,21 +3,20 @@
 Construction does no I/O and needs no credentials: missing values fall back to the
 environment variables the core reads (``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``,
 ``WORKERSAI_BASE_URL``, ``CLOUDFLARE_AI_GATEWAY_ID``), and the core clients are built on
-first use, once per instance. Pickles carry no token (see :class:`ClientFields`).
+first use, once per instance (:class:`workersai._fields.LazyClients`). Pickles carry no
+token (see :class:`ClientFields`).
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
 
-from workersai._fields import PickleWithoutSecrets
+from workersai._fields import LazyClients
 from workersai.config import (
     GatewayOptions,
-    RequestOptions,
     Timeouts,
     env_account_id,
     env_api_token,
@@ -25,36 +24,10 @@ from workersai.config import (
     env_gateway,
 )
 
-if TYPE_CHECKING:
-    from workersai import AsyncClient, Client
-
-__all__ = ["ClientFields", "TRANSPORT_KEYS", "request_options"]
-
-TRANSPORT_KEYS = (
-    "timeout",
-    "max_retries",
-    "gateway",
-    "gateway_options",
-    "extra_headers",
-    "session_affinity",
-)
-"""Per-call keyword arguments that become :class:`workersai.RequestOptions`."""
-
-_LOCK = threading.Lock()
+__all__ = ["ClientFields"]
 
 
-def request_options(values: dict[str, Any]) -> RequestOptions | None:
-    """``RequestOptions`` from per-call keyword arguments (``None`` when none is set)."""
-    given = {k: v for k, v in values.items() if k in TRANSPORT_KEYS and v is not None}
-    if not given:
-        return None
-    gateway_options = given.get("gateway_options")
-    if isinstance(gateway_options, dict):
-        given["gateway_options"] = GatewayOptions(**gateway_options)
-    return RequestOptions(**given)
-
-
-class ClientFields(PickleWithoutSecrets):
+class ClientFields(LazyClients):
     """Connection settings and the lazily built core clients.
 
     Pickling: a pickled instance holds no API token, no core client and none of the
@@ -90,55 +63,3 @@ class ClientFields(PickleWithoutSecrets):
     binding: Any = Field(default=None, exclude=True)
     """A Python Worker's Workers AI binding (``env.AI``) used instead of HTTP and credentials;
     async methods only (see ``docs/binding.md``)."""
-
-    _client: Any = PrivateAttr(default=None)
-    _aclient: Any = PrivateAttr(default=None)
-
-    def _client_kwargs(self) -> dict[str, Any]:
-        return {
-            "account_id": self.account_id,
-            "api_token": self.api_token,
-            "base_url": self.base_url,
-            "gateway": self.gateway,
-            "gateway_options": self.gateway_options,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-            "binding": self.binding,
-        }
-
-    def _sync_client(self) -> Client:
-        """The core client, built on first use."""
-        if self._client is None:
-            from workersai import Client  # imported on first use: keeps import time low
-
-            with _LOCK:
-                if self._client is None:
-                    self._client = Client(**self._client_kwargs(), http_client=self.http_client)
-        client: Client = self._client
-        return client
-
-    def _async_client(self) -> AsyncClient:
-        """The async core client, built on first use (safe across event loops)."""
-        if self._aclient is None:
-            from workersai import AsyncClient
-
-            with _LOCK:
-                if self._aclient is None:
-                    self._aclient = AsyncClient(
-                        **self._client_kwargs(), http_client=self.http_async_client
-                    )
-        aclient: AsyncClient = self._aclient
-        return aclient
-
-    def close(self) -> None:
-        """Close the sync client's connections (an injected ``http_client`` stays open)."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    async def aclose(self) -> None:
-        """Close the async client's connections (an injected client stays open)."""
-        if self._aclient is not None:
-            await self._aclient.aclose()
-            self._aclient = None

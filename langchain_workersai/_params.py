@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workersai._fields import TRANSPORT_KEYS, request_options
 from workersai.config import RequestOptions
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
-from ._common import TRANSPORT_KEYS, request_options
 from ._tools import to_tool_choice, to_tool_spec
 
 __all__ = ["SAMPLING_FIELDS", "CALL_KEYS", "ChatCall", "resolve_call", "to_response_format"]

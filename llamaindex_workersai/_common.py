@@ -1,4 +1,5 @@
-"""Connection fields and lazily built core clients shared by the three LlamaIndex classes.
+"""Connection fields shared by the LlamaIndex classes (the lazy core clients, ``close``,
+``aclose`` and pickling come from :class:`workersai._fields.LazyClients`).
 
 Every class takes the same constructor fields and environment variables as the LangChain
 front end. Construction does no I/O; the core ``Client``/``AsyncClient`` is built on first
@@ -7,8 +8,7 @@ use, once per instance, and an injected ``httpx`` client is passed through untou
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -16,15 +16,13 @@ from pydantic import (
     AliasChoices,
     ConfigDict,
     Field,
-    PrivateAttr,
     SecretStr,
     field_validator,
 )
 
-from workersai._fields import PickleWithoutSecrets
+from workersai._fields import LazyClients
 from workersai.config import (
     GatewayOptions,
-    RequestOptions,
     Timeouts,
     env_account_id,
     env_api_token,
@@ -35,13 +33,8 @@ from workersai.errors import InvalidInputError
 
 __all__: list[str] = []
 
-TRANSPORT_KWARGS = frozenset(
-    {"timeout", "max_retries", "gateway", "gateway_options", "extra_headers", "session_affinity"}
-)
-"""Per-call keyword arguments that become :class:`RequestOptions` (not body fields)."""
 
-
-class ConnectionMixin(PickleWithoutSecrets):
+class ConnectionMixin(LazyClients):
     """Credentials, endpoint, gateway and transport knobs, plus the lazy core clients.
 
     Pickling: a pickled instance holds no API token, no core client and none of the
@@ -98,74 +91,12 @@ class ConnectionMixin(PickleWithoutSecrets):
         "credentials; async methods only (see docs/binding.md).",
     )
 
-    _client: Any = PrivateAttr(default=None)
-    _aclient: Any = PrivateAttr(default=None)
-    _client_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-
     @field_validator("api_token", mode="before")
     @classmethod
     def _token_from_str(cls, value: Any) -> Any:
         if isinstance(value, str):
             return SecretStr(value) if value else None
         return value
-
-    def _client_kwargs(self) -> dict[str, Any]:
-        return {
-            "account_id": self.account_id,
-            "api_token": self.api_token,
-            "base_url": self.base_url,
-            "gateway": self.gateway,
-            "gateway_options": self.gateway_options,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-            "binding": self.binding,
-        }
-
-    def _get_client(self) -> Any:
-        """The core sync client, built on first use."""
-        if self._client is None:
-            from workersai import Client
-
-            with self._client_lock:
-                if self._client is None:
-                    self._client = Client(**self._client_kwargs(), http_client=self.http_client)
-        return self._client
-
-    def _get_async_client(self) -> Any:
-        """The core async client, built on first use (safe across event loops)."""
-        if self._aclient is None:
-            from workersai import AsyncClient
-
-            with self._client_lock:
-                if self._aclient is None:
-                    self._aclient = AsyncClient(
-                        **self._client_kwargs(), http_client=self.http_async_client
-                    )
-        return self._aclient
-
-    def close(self) -> None:
-        """Close the sync client's connections (an injected ``http_client`` stays open)."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    async def aclose(self) -> None:
-        """Close the async client's connections (an injected client stays open)."""
-        if self._aclient is not None:
-            await self._aclient.aclose()
-            self._aclient = None
-
-
-def request_options(kwargs: Mapping[str, Any]) -> RequestOptions | None:
-    """Per-call transport options from call kwargs (``None`` when none were given)."""
-    picked = {k: v for k, v in kwargs.items() if k in TRANSPORT_KWARGS and v is not None}
-    if not picked:
-        return None
-    gateway_options = picked.get("gateway_options")
-    if isinstance(gateway_options, Mapping):
-        picked["gateway_options"] = GatewayOptions(**gateway_options)
-    return RequestOptions(**picked)
 
 
 def reject_unknown(kwargs: Iterable[str], allowed: Iterable[str], where: str) -> None:

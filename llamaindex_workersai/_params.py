@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from workersai._fields import TRANSPORT_KEYS, request_options
 from workersai.config import RequestOptions
 from workersai.errors import InvalidInputError
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
-from ._common import TRANSPORT_KWARGS, reject_unknown, request_options
+from ._common import reject_unknown
 from ._messages import resolve_tool_choice, to_tool_spec
 
 __all__: list[str] = []
@@ -24,7 +25,7 @@ SAMPLING_FIELDS = tuple(f.name for f in fields(ChatParams) if f.name not in _NOT
 CALL_KWARGS = frozenset(
     {
         *SAMPLING_FIELDS,
-        *TRANSPORT_KWARGS,
+        *TRANSPORT_KEYS,
         "model",
         "endpoint",
         "additional_kwargs",

@@ -54,12 +54,12 @@ class WorkersAIImageGenerationTool(MediaTool):
 
     def _run(self, args: dict[str, Any]) -> Answer:
         prompt, params = self._split(args)
-        image = generate_image(self._get_client(), self.model, prompt, params)
+        image = generate_image(self._sync_client(), self.model, prompt, params)
         return self._deliver("image", image)
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
         prompt, params = self._split(args)
-        image = await agenerate_image(self._get_async_client(), self.model, prompt, params)
+        image = await agenerate_image(self._async_client(), self.model, prompt, params)
         return self._deliver("image", image)
 
 
@@ -91,12 +91,12 @@ class WorkersAITextToSpeechTool(MediaTool):
         return SpeechParams(voice=args.get("voice") or self.voice, language=args.get("language"))
 
     def _run(self, args: dict[str, Any]) -> Answer:
-        client = self._get_client()
+        client = self._sync_client()
         return self._deliver(
             "audio", synthesize_speech(client, self.model, args["text"], self._params(args))
         )
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
-        client = self._get_async_client()
+        client = self._async_client()
         audio = await asynthesize_speech(client, self.model, args["text"], self._params(args))
         return self._deliver("audio", audio)

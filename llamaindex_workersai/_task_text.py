@@ -58,12 +58,12 @@ class WorkersAITranslationTool(TaskTool):
         return translate_args_schema(self.model)
 
     def _run(self, args: dict[str, Any]) -> Answer:
-        out = translate(self._get_client(), self.model, args["text"], args["target_lang"],
+        out = translate(self._sync_client(), self.model, args["text"], args["target_lang"],
                         args.get("source_lang"))
         return out.text, out.text
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
-        out = await atranslate(self._get_async_client(), self.model, args["text"],
+        out = await atranslate(self._async_client(), self.model, args["text"],
                                args["target_lang"], args.get("source_lang"))
         return out.text, out.text
 
@@ -93,10 +93,10 @@ class WorkersAITextClassificationTool(TaskTool):
 
     def _run(self, args: dict[str, Any]) -> Answer:
         return as_json(classification_view(
-            classify_text(self._get_client(), self.model, args["text"])))
+            classify_text(self._sync_client(), self.model, args["text"])))
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
-        result = await aclassify_text(self._get_async_client(), self.model, args["text"])
+        result = await aclassify_text(self._async_client(), self.model, args["text"])
         return as_json(classification_view(result))
 
 
@@ -127,11 +127,11 @@ class WorkersAISummarizationTool(TaskTool):
         return args.get("max_length") or self.max_length
 
     def _run(self, args: dict[str, Any]) -> Answer:
-        result = summarize(self._get_client(), self.model, args["text"],
+        result = summarize(self._sync_client(), self.model, args["text"],
                            max_length=self._cap(args))
         return as_json(summary_view(result))
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
-        result = await asummarize(self._get_async_client(), self.model, args["text"],
+        result = await asummarize(self._async_client(), self.model, args["text"],
                                   max_length=self._cap(args))
         return as_json(summary_view(result))

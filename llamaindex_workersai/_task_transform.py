@@ -64,7 +64,7 @@ class WorkersAIDocumentTranslator(ConnectionMixin, TransformComponent):
         todo = _todo(nodes)
         if not todo:
             return list(nodes)
-        out = translate(self._get_client(), self.model, [_text(nodes[i]) for i in todo],
+        out = translate(self._sync_client(), self.model, [_text(nodes[i]) for i in todo],
                         target, source, batch_size=self.batch_size)
         return _merge(nodes, todo, out)
 
@@ -75,7 +75,7 @@ class WorkersAIDocumentTranslator(ConnectionMixin, TransformComponent):
         if not todo:
             return list(nodes)
         out = await atranslate(
-            self._get_async_client(), self.model, [_text(nodes[i]) for i in todo], target,
+            self._async_client(), self.model, [_text(nodes[i]) for i in todo], target,
             source, batch_size=self.batch_size, max_concurrency=self.max_concurrency,
         )
         return _merge(nodes, todo, out)

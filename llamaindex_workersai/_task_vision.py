@@ -58,11 +58,11 @@ class WorkersAIImageClassificationTool(ImageTool):
         return ImageArgs
 
     def _run(self, args: dict[str, Any]) -> Answer:
-        result = classify_image(self._get_client(), self.model, self._image(args))
+        result = classify_image(self._sync_client(), self.model, self._image(args))
         return as_json(classification_view(result))
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
-        result = await aclassify_image(self._get_async_client(), self.model, self._image(args))
+        result = await aclassify_image(self._async_client(), self.model, self._image(args))
         return as_json(classification_view(result))
 
 
@@ -95,12 +95,12 @@ class WorkersAIObjectDetectionTool(ImageTool):
         return self.min_score if given is None else float(given)
 
     def _run(self, args: dict[str, Any]) -> Answer:
-        found = detect_objects(self._get_client(), self.model, self._image(args),
+        found = detect_objects(self._sync_client(), self.model, self._image(args),
                                min_score=self._floor(args))
         return as_json(detections_view(found))
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
-        found = await adetect_objects(self._get_async_client(), self.model, self._image(args),
+        found = await adetect_objects(self._async_client(), self.model, self._image(args),
                                       min_score=self._floor(args))
         return as_json(detections_view(found))
 
@@ -128,11 +128,11 @@ class WorkersAIImageToTextTool(ImageTool):
 
     def _run(self, args: dict[str, Any]) -> Answer:
         prompt = args.get("prompt") or DEFAULT_DESCRIBE_PROMPT
-        result = describe_image(self._get_client(), self.model, self._image(args), prompt)
+        result = describe_image(self._sync_client(), self.model, self._image(args), prompt)
         return as_json(description_view(result))
 
     async def _arun(self, args: dict[str, Any]) -> Answer:
         prompt = args.get("prompt") or DEFAULT_DESCRIBE_PROMPT
-        result = await adescribe_image(self._get_async_client(), self.model, self._image(args),
+        result = await adescribe_image(self._async_client(), self.model, self._image(args),
                                        prompt)
         return as_json(description_view(result))

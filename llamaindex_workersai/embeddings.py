@@ -113,7 +113,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         )
 
     def _embed(self, texts: list[str], kind: Literal["query", "document"]) -> list[Embedding]:
-        result = self._get_client().embed(
+        result = self._sync_client().embed(
             self.model_name, texts, self._params(kind),
             batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
         )
@@ -123,7 +123,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         self, texts: list[str], kind: Literal["query", "document"]
     ) -> list[Embedding]:
         async with self._semaphore():
-            result = await self._get_async_client().embed(
+            result = await self._async_client().embed(
                 self.model_name, texts, self._params(kind),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
             )
@@ -172,7 +172,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
                 progress_bar(show_progress, len(texts)) as on_progress:
             if self.rate_limiter is not None:
                 self.rate_limiter.acquire()
-            result = self._get_client().embed(
+            result = self._sync_client().embed(
                 self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
                 on_progress=on_progress,
@@ -194,7 +194,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
                 progress_bar(show_progress, len(texts)) as on_progress:
             if self.rate_limiter is not None:
                 await self.rate_limiter.async_acquire()
-            result = await self._get_async_client().embed(
+            result = await self._async_client().embed(
                 self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
                 on_progress=on_progress,
@@ -210,7 +210,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
         Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
         result = wb.embed_batch(
-            self._get_client(), self.model_name, texts, self._params("document"),
+            self._sync_client(), self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
         )
         return list(result.vectors)
@@ -220,7 +220,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
         result = await wb.aembed_batch(
-            self._get_async_client(), self.model_name, texts, self._params("document"),
+            self._async_client(), self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
         )
         return list(result.vectors)

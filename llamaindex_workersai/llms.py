@@ -148,7 +148,7 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         call = self._call(kwargs, "chat")
-        reply = self._get_client().chat(
+        reply = self._sync_client().chat(
             call.model, to_messages(messages), call.params,
             endpoint=call.endpoint, options=call.options,
         )
@@ -156,7 +156,7 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         call = self._call(kwargs, "achat")
-        reply = await self._get_async_client().chat(
+        reply = await self._async_client().chat(
             call.model, to_messages(messages), call.params,
             endpoint=call.endpoint, options=call.options,
         )
@@ -165,7 +165,7 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         call = self._call(kwargs, "stream_chat")
         neutral = to_messages(messages)
-        client = self._get_client()
+        client = self._sync_client()
 
         def gen() -> Generator[ChatResponse, None, None]:
             state = StreamState()
@@ -184,7 +184,7 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
     ) -> ChatResponseAsyncGen:
         call = self._call(kwargs, "astream_chat")
         neutral = to_messages(messages)
-        client = self._get_async_client()
+        client = self._async_client()
 
         async def gen() -> AsyncGenerator[ChatResponse, None]:
             state = StreamState()

@@ -55,7 +55,7 @@ class WorkersAIRerank(ConnectionMixin, BaseNodePostprocessor):
             return _end([])
         texts = _texts(nodes)
         with self._callback_event(nodes, query) as event:
-            results = self._get_client().rerank(self.model, query, texts, top_k=self.top_n)
+            results = self._sync_client().rerank(self.model, query, texts, top_k=self.top_n)
             new_nodes = _rescored(nodes, results, self.top_n)
             event.on_end(payload={EventPayload.NODES: new_nodes})
         return _end(new_nodes)
@@ -68,7 +68,7 @@ class WorkersAIRerank(ConnectionMixin, BaseNodePostprocessor):
             return _end([])
         texts = _texts(nodes)
         with self._callback_event(nodes, query) as event:
-            client = self._get_async_client()
+            client = self._async_client()
             results = await client.rerank(self.model, query, texts, top_k=self.top_n)
             new_nodes = _rescored(nodes, results, self.top_n)
             event.on_end(payload={EventPayload.NODES: new_nodes})

@@ -101,7 +101,7 @@ class WorkersAIAudioReader(ConnectionMixin, BasePydanticReader):
         """Transcribe each file in turn (``extra_info`` is merged into the metadata)."""
         for path in _paths(file):
             data = path.read_bytes()
-            out = transcribe(self._get_client(), self.model, data, self._params(data, path.name))
+            out = transcribe(self._sync_client(), self.model, data, self._params(data, path.name))
             yield from self._documents(out, str(path), extra_info)
 
     def load_data(
@@ -118,7 +118,7 @@ class WorkersAIAudioReader(ConnectionMixin, BasePydanticReader):
         for path in _paths(file):
             data = await asyncio.to_thread(path.read_bytes)
             out = await atranscribe(
-                self._get_async_client(), self.model, data, self._params(data, path.name)
+                self._async_client(), self.model, data, self._params(data, path.name)
             )
             docs.extend(self._documents(out, str(path), extra_info))
         return docs

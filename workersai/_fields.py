@@ -1,31 +1,132 @@
-"""Framework-free parts of the front ends' connection fields (pickling without secrets).
+"""The framework-free half of the front ends' connection fields: lazy core clients,
+``close``/``aclose``, pickling without secrets, and per-call transport options.
 
-Both front ends (LangChain and LlamaIndex) keep their classes' connection settings as
-pydantic fields and build the core clients lazily. This module holds what they share and
-what knows no framework.
+Both front ends declare the connection fields themselves (LangChain and LlamaIndex alias
+and serialize the token differently) and inherit everything else from
+:class:`LazyClients`. Construction does no I/O; the core ``Client``/``AsyncClient`` is
+built on first use, once per instance, and an injected ``httpx`` client passes through.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr, SecretStr
 
-from .config import env_api_token
+from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
 
-__all__ = ["PickleWithoutSecrets", "LEFT_OUT_OF_PICKLES"]
+if TYPE_CHECKING:
+    import httpx
+
+    from .client import AsyncClient, Client
+
+__all__ = ["LazyClients", "LEFT_OUT_OF_PICKLES", "TRANSPORT_KEYS", "request_options"]
+
+TRANSPORT_KEYS = (
+    "timeout",
+    "max_retries",
+    "gateway",
+    "gateway_options",
+    "extra_headers",
+    "session_affinity",
+)
+"""Per-call keyword arguments that become :class:`workersai.RequestOptions` (not body
+fields)."""
 
 LEFT_OUT_OF_PICKLES = ("api_token", "http_client", "http_async_client", "binding")
 """Fields never pickled: the token (re-read from the environment on load) and the injected
 objects, which belong to the process that made them."""
 
 _CLIENT_ATTRS = ("_client", "_aclient")
+_LOCK = threading.Lock()  # held only while a client is built; module-wide keeps pickles simple
 
 
-class PickleWithoutSecrets(BaseModel):
-    """Pickles carry no API token and no clients; on load the token is read again from
-    ``CLOUDFLARE_API_TOKEN`` / ``CF_AI_API_TOKEN`` (so multiprocessing workers configured
-    by the environment still work) and the core clients are rebuilt on first use."""
+def request_options(values: Mapping[str, Any]) -> RequestOptions | None:
+    """``RequestOptions`` from per-call keyword arguments (``None`` when none is set)."""
+    given = {k: v for k, v in values.items() if k in TRANSPORT_KEYS and v is not None}
+    if not given:
+        return None
+    gateway_options = given.get("gateway_options")
+    if isinstance(gateway_options, Mapping):
+        given["gateway_options"] = GatewayOptions(**gateway_options)
+    return RequestOptions(**given)
+
+
+class LazyClients(BaseModel):
+    """The core clients behind a front-end class, built on first use from its fields.
+
+    Pickles carry no API token, no core client and none of the injected
+    ``http_client``/``http_async_client``/``binding``; on load the token is read again
+    from ``CLOUDFLARE_API_TOKEN`` / ``CF_AI_API_TOKEN`` (so multiprocessing workers
+    configured by the environment still work) and the clients are rebuilt on first use.
+    """
+
+    if TYPE_CHECKING:  # declared by each front end (aliases and serialization differ)
+        account_id: str | None
+        api_token: SecretStr | None
+        base_url: str
+        gateway: str | None
+        gateway_options: GatewayOptions | None
+        timeout: float | Timeouts | None
+        max_retries: int | None
+        default_headers: dict[str, str] | None
+        http_client: httpx.Client | None
+        http_async_client: httpx.AsyncClient | None
+        binding: Any
+
+    _client: Any = PrivateAttr(default=None)
+    _aclient: Any = PrivateAttr(default=None)
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "api_token": self.api_token,
+            "base_url": self.base_url,
+            "gateway": self.gateway,
+            "gateway_options": self.gateway_options,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+            "binding": self.binding,
+        }
+
+    def _sync_client(self) -> Client:
+        """The core client, built on first use."""
+        if self._client is None:
+            from .client import Client  # imported on first use: keeps import time low
+
+            with _LOCK:
+                if self._client is None:
+                    self._client = Client(**self._client_kwargs(), http_client=self.http_client)
+        client: Client = self._client
+        return client
+
+    def _async_client(self) -> AsyncClient:
+        """The async core client, built on first use (safe across event loops)."""
+        if self._aclient is None:
+            from .client import AsyncClient
+
+            with _LOCK:
+                if self._aclient is None:
+                    self._aclient = AsyncClient(
+                        **self._client_kwargs(), http_client=self.http_async_client
+                    )
+        aclient: AsyncClient = self._aclient
+        return aclient
+
+    def close(self) -> None:
+        """Close the sync client's connections (an injected ``http_client`` stays open)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close the async client's connections (an injected client stays open)."""
+        if self._aclient is not None:
+            await self._aclient.aclose()
+            self._aclient = None
 
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()
@@ -41,8 +142,7 @@ class PickleWithoutSecrets(BaseModel):
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for name in LEFT_OUT_OF_PICKLES:
-            if self.__dict__.get(name) is None:
-                self.__dict__[name] = None
+            self.__dict__.setdefault(name, None)
         if self.__dict__["api_token"] is None:
             self.__dict__["api_token"] = env_api_token()
         private = self.__pydantic_private__

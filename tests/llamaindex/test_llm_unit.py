@@ -139,8 +139,8 @@ def test_builds_core_client_with_fields_once() -> None:
     llm = WorkersAI(account_id=ACCOUNT, api_token=TOKEN, base_url="http://127.0.0.1:1/v4",
                     gateway="gw", timeout=3.0, max_retries=5, default_headers={"x-a": "1"},
                     http_client=injected)
-    client = llm._get_client()
-    assert client is llm._get_client()
+    client = llm._sync_client()
+    assert client is llm._sync_client()
     cfg = client.config
     assert (cfg.account_id, cfg.base_url, cfg.gateway, cfg.max_retries) == (
         ACCOUNT, "http://127.0.0.1:1/v4", "gw", 5

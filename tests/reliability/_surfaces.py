@@ -186,7 +186,7 @@ def core_clients(obj: Any) -> tuple[Any, Any]:
     """The lazily built core ``Client`` and ``AsyncClient`` of a front-end object."""
     if hasattr(obj, "_sync_client"):
         return obj._sync_client(), obj._async_client()
-    return obj._get_client(), obj._get_async_client()
+    return obj._sync_client(), obj._async_client()
 
 
 def record_sleeps(*clients: Any) -> list[float]:

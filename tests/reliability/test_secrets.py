@@ -146,13 +146,18 @@ async def drive(driver: Driver, case: Case | None, connect: Connect) -> list[str
                 forms += error_forms(err)
         forms += object_forms(obj)  # after use: lazily built clients exist now
     finally:
-        if isinstance(obj, Client):
-            obj.close()
-        elif isinstance(obj, AsyncClient):
-            await obj.aclose()
-        else:
-            await close(obj)
+        await close_any(obj)
     return forms
+
+
+async def close_any(obj: Any) -> None:
+    """Close a core client or a front-end object (both of its clients)."""
+    if isinstance(obj, Client):
+        obj.close()
+    elif isinstance(obj, AsyncClient):
+        await obj.aclose()
+    else:
+        await close(obj)
 
 
 def _call_for(driver: Driver, case: Case) -> Callable[[Any], Any]:
@@ -221,12 +226,7 @@ async def test_pickles_carry_no_token(
         await run_all(driver, copy)
         await close(copy)
     finally:
-        if isinstance(obj, Client):
-            obj.close()
-        elif isinstance(obj, AsyncClient):
-            await obj.aclose()
-        else:
-            await close(obj)
+        await close_any(obj)
     auth = {r.headers.get("authorization") for r in emulator.requests[sent:]}
     assert auth == {f"Bearer {TOKEN}"}
 
