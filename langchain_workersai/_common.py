@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from pydantic import ConfigDict, Field, SecretStr
 
 from workersai._fields import LazyClients
@@ -56,9 +55,9 @@ class ClientFields(LazyClients):
     """Retries on 429/5xx/connection errors (core default 2)."""
     default_headers: dict[str, str] | None = None
     """Extra headers sent with every request."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    http_client: Any = Field(default=None, exclude=True)  # httpx.Client, checked on input
     """An ``httpx.Client`` to send requests with (the caller keeps ownership)."""
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    http_async_client: Any = Field(default=None, exclude=True)  # httpx.AsyncClient
     """An ``httpx.AsyncClient`` for the async methods (the caller keeps ownership)."""
     binding: Any = Field(default=None, exclude=True)
     """A Python Worker's Workers AI binding (``env.AI``) used instead of HTTP and credentials;

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage
 
-from workersai import batch as wb
 from workersai.errors import BatchError, InvalidInputError
 
 from ._errors import reraise, to_langchain_error
@@ -17,6 +16,8 @@ from ._messages import to_neutral_messages
 from ._output import reply_to_message
 
 if TYPE_CHECKING:
+    from workersai import batch as wb
+
     from .chat_models import ChatWorkersAI
 
 __all__ = [
@@ -81,6 +82,7 @@ def chat_queued(
     """``ChatWorkersAI.batch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
     with reraise():
+        from workersai import batch as wb  # loaded on first use
         result = wb.chat_batch(llm._sync_client(), call.model, conversations, call.params,
                                **knobs)
     return _messages(result, call.model, return_exceptions)
@@ -93,6 +95,7 @@ async def achat_queued(
     """``ChatWorkersAI.abatch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
     with reraise():
+        from workersai import batch as wb  # loaded on first use
         result = await wb.achat_batch(llm._async_client(), call.model, conversations,
                                       call.params, **knobs)
     return _messages(result, call.model, return_exceptions)

@@ -7,7 +7,6 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
 
-from workersai import batch as wb
 from workersai.types import EmbeddingResult, EmbedParams
 
 from ._common import ClientFields
@@ -107,6 +106,7 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         if _empty(texts):  # no client, no request
             return []
         with reraise():
+            from workersai import batch as wb  # loaded on first use
             result = wb.embed_batch(
                 self._sync_client(), self.model, texts, self._params("document"),
                 batch_size=self.batch_size, **queue_knobs(queue),
@@ -120,6 +120,7 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         if _empty(texts):  # no client, no request
             return []
         with reraise():
+            from workersai import batch as wb  # loaded on first use
             result = await wb.aembed_batch(
                 self._async_client(), self.model, texts, self._params("document"),
                 batch_size=self.batch_size, **queue_knobs(queue),

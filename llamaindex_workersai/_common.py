@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import httpx
 from pydantic import (
     AliasChoices,
     ConfigDict,
@@ -74,10 +73,10 @@ class ConnectionMixin(LazyClients):
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers added to every request."
     )
-    http_client: httpx.Client | None = Field(
+    http_client: Any = Field(  # an httpx.Client (checked by LazyClients)
         default=None, exclude=True, repr=False, description="Injected httpx.Client (you own it)."
     )
-    http_async_client: httpx.AsyncClient | None = Field(
+    http_async_client: Any = Field(  # an httpx.AsyncClient (checked)
         default=None,
         exclude=True,
         repr=False,

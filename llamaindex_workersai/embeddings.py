@@ -10,7 +10,6 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
 from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 
-from workersai import batch as wb
 from workersai import catalog
 from workersai.errors import InvalidInputError
 from workersai.types import EmbedParams
@@ -209,6 +208,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
         ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
         Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
+        from workersai import batch as wb  # loaded on first use
         result = wb.embed_batch(
             self._sync_client(), self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
@@ -219,6 +219,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         self, texts: list[str], **queue: Any
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
+        from workersai import batch as wb  # loaded on first use
         result = await wb.aembed_batch(
             self._async_client(), self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, PrivateAttr, SecretStr
+from pydantic import BaseModel, PrivateAttr, SecretStr, field_validator
 
 from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
 
@@ -78,6 +78,18 @@ class LazyClients(BaseModel):
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
+
+    # The injected clients are declared ``Any`` by the front ends so that importing them
+    # does not import httpx; these validators check the type, importing httpx only then.
+    @field_validator("http_client", check_fields=False)
+    @classmethod
+    def _check_http_client(cls, value: Any) -> Any:
+        return _instance_of(value, "Client", "http_client")
+
+    @field_validator("http_async_client", check_fields=False)
+    @classmethod
+    def _check_http_async_client(cls, value: Any) -> Any:
+        return _instance_of(value, "AsyncClient", "http_async_client")
 
     def _client_kwargs(self) -> dict[str, Any]:
         return {
@@ -149,3 +161,13 @@ class LazyClients(BaseModel):
         if private is not None:
             for name in _CLIENT_ATTRS:
                 private[name] = None
+
+
+def _instance_of(value: Any, kind: str, field: str) -> Any:
+    if value is None:
+        return None
+    import httpx
+
+    if not isinstance(value, getattr(httpx, kind)):
+        raise ValueError(f"{field} must be an httpx.{kind}, not {type(value).__name__}")
+    return value

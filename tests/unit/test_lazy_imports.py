@@ -1,0 +1,31 @@
+"""Importing a front end stays cheap: the HTTP stack and the batch queue load on first use;
+injected clients are still type-checked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+
+@pytest.mark.parametrize("package", ["langchain_workersai", "llamaindex_workersai"])
+def test_front_end_import_does_not_load_httpx(package: str) -> None:
+    code = (f"import sys, {package}; "
+            "heavy = [m for m in ('httpx', 'workersai.batch', 'workersai.client') "
+            "if m in sys.modules]; assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_injected_clients_are_type_checked() -> None:
+    from langchain_workersai import ChatWorkersAI
+    from llamaindex_workersai import WorkersAI
+
+    for cls in (ChatWorkersAI, WorkersAI):
+        with pytest.raises(ValueError, match=r"http_client must be an httpx\.Client"):
+            cls(http_client=httpx.AsyncClient())
+        with pytest.raises(ValueError, match=r"http_async_client must be an httpx\.AsyncClient"):
+            cls(http_async_client=httpx.Client())
+        ok = cls(http_client=httpx.Client(), http_async_client=httpx.AsyncClient())
+        assert isinstance(ok.http_client, httpx.Client)
