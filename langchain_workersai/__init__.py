@@ -8,6 +8,8 @@ Errors are raised as classes that inherit both the core's error and LangChain's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._errors import (
     WorkersAIAPIError,
     WorkersAIAuthenticationError,
@@ -32,7 +34,6 @@ from ._errors import (
     WorkersAITransportError,
     WorkersAITruncatedStreamError,
 )
-from .callbacks import WorkersAICostHandler
 from .chat_models import DEFAULT_CHAT_MODEL, ChatWorkersAI
 from .embeddings import BGE_QUERY_INSTRUCTION, DEFAULT_EMBEDDING_MODEL, WorkersAIEmbeddings
 from .rerankers import DEFAULT_RERANK_MODEL, WorkersAIReranker
@@ -69,3 +70,16 @@ __all__ = [
     "WorkersAITransportError",
     "WorkersAITruncatedStreamError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the cost handler pulls in the cost module: loaded when first asked for
+    if name == "WorkersAICostHandler":
+        from .callbacks import WorkersAICostHandler
+
+        return WorkersAICostHandler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from .callbacks import WorkersAICostHandler
