@@ -6,13 +6,32 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._structured import StructuredOutputError
-from ._task_transform import WorkersAIDocumentTranslator
-from .callbacks import WorkersAICostEventHandler
 from .embeddings import DEFAULT_EMBED_MODEL, WorkersAIEmbedding
 from .llms import DEFAULT_MODEL, WorkersAI
 from .postprocessor import DEFAULT_RERANK_MODEL, WorkersAIRerank
-from .readers import WorkersAIAudioReader
+
+_LAZY = {  # the cost handler and the task wrappers load when first asked for
+    "WorkersAICostEventHandler": ".callbacks",
+    "WorkersAIAudioReader": ".readers",
+    "WorkersAIDocumentTranslator": "._task_transform",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
+
+if TYPE_CHECKING:
+    from ._task_transform import WorkersAIDocumentTranslator
+    from .callbacks import WorkersAICostEventHandler
+    from .readers import WorkersAIAudioReader
 
 __all__ = [
     "WorkersAI",
