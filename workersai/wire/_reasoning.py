@@ -60,6 +60,11 @@ class ThinkSplitter:
         self._pending = ""
         self._lead = False  # drop whitespace that opens the answer
 
+    @property
+    def settled(self) -> bool:
+        """Nothing held or to strip, and no thinking: every later token is plain text."""
+        return not (self._probing or self._thinking or self._lead or self._pending)
+
     def feed(self, token: str) -> tuple[str, str]:
         """The reasoning and answer text ``token`` completes (either may be empty)."""
         if self._probing:

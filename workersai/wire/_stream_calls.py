@@ -154,6 +154,11 @@ class TextCallBuffer:
         self._state = "probe" if names else "off"
         self._buf = ""
 
+    @property
+    def active(self) -> bool:
+        """Whether text may still be held back as a tool call (tools were offered)."""
+        return self._state != "off"
+
     def feed(self, text: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
         """``(text to emit now, calls recognised now)``."""
         if self._state == "off":

@@ -56,6 +56,7 @@ class StreamAssembler:
         "_calls",
         "_chunk_usage",
         "_done",
+        "_fast",
         "_final",
         "_final_usage",
         "_finish",
@@ -72,6 +73,7 @@ class StreamAssembler:
         self._model = model
         self._think = ThinkSplitter(think_model=think_in_text(model))
         self._buffer = TextCallBuffer(offered_tools(params))
+        self._fast = False  # plain text from here on: no think tag, no JSON tool call
         self._calls = CallTracker()
         self._text: list[str] = []
         self._reasoning: list[str] = []
@@ -192,6 +194,11 @@ class StreamAssembler:
         out.append(StreamDelta(reasoning=text))
 
     def _text_piece(self, token: str, out: list[StreamDelta]) -> None:
+        if self._fast:  # the per-token hot path once nothing can hold text back
+            _keep(self._text, token)
+            out.append(StreamDelta(text=token))
+            return
+        self._fast = self._think.settled and not self._buffer.active
         reasoning, text = self._think.feed(token)
         if reasoning:
             self._reasoning_piece(reasoning, out)
