@@ -11,19 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
+from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field, model_validator
 
 from workersai import errors as wa
-from workersai.tasks import MediaBytes
-from workersai.tasks._tool_io import deliver_media
+from workersai.tasks._tool_run import Answer, ToolTask, arun_tool, given_arguments, run_tool
 
 from ._common import ClientFields
 from ._errors import WorkersAIInvalidInputError, reraise
 
-__all__ = ["WorkersAIToolInputError", "TaskTool", "MediaTool", "tool_errors"]
+__all__ = ["WorkersAIToolInputError", "TaskTool", "MediaTool", "ImageTool", "tool_errors"]
 
 
 class WorkersAIToolInputError(WorkersAIInvalidInputError, ToolException):
@@ -45,8 +45,13 @@ def tool_errors() -> Iterator[None]:
 
 
 class TaskTool(ClientFields, BaseTool):
-    """A Workers AI task as a LangChain tool; each subclass sets its ``model`` default."""
+    """A Workers AI task as a LangChain tool; each subclass sets its ``_task``.
 
+    LangChain has validated the arguments already (a direct ``_run`` call is checked by
+    the core only); a single string input arrives as one positional argument.
+    """
+
+    _task: ClassVar[ToolTask]
     model: str = Field(alias="model_name")
     """Workers AI model id."""
 
@@ -58,7 +63,34 @@ class TaskTool(ClientFields, BaseTool):
 
     def _schema(self) -> type[BaseModel]:
         """The argument schema agents see (may depend on ``model``)."""
-        raise NotImplementedError
+        return self._task.schema(self.model)
+
+    def _given(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        return given_arguments(self._schema(), self.name, args, kwargs)
+
+    def _settings(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in self._task.settings}
+
+    def _result(self, answer: Answer) -> Any:
+        """What ``_run`` returns: the Python value (media tools: content and artifact)."""
+        return answer[1]
+
+    def _run(
+        self, *args: Any, run_manager: CallbackManagerForToolRun | None = None, **kwargs: Any
+    ) -> Any:
+        with tool_errors():
+            answer = run_tool(self._task, self._sync_client, self.model,
+                              self._given(args, kwargs), self._settings())
+        return self._result(answer)
+
+    async def _arun(
+        self, *args: Any, run_manager: AsyncCallbackManagerForToolRun | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        with tool_errors():
+            answer = await arun_tool(self._task, self._async_client, self.model,
+                                     self._given(args, kwargs), self._settings())
+        return self._result(answer)
 
 
 class MediaTool(TaskTool):
@@ -73,6 +105,13 @@ class MediaTool(TaskTool):
     output_dir: str | Path | None = None
     """Folder to save each result in (created if needed); ``None``: keep bytes in memory."""
 
-    def _deliver(self, what: str, media: MediaBytes) -> tuple[str, bytes | str]:
+    def _result(self, answer: Answer) -> Any:
         """(content, artifact): the saved path twice, or a note and the bytes."""
-        return deliver_media(what, media, self.output_dir)
+        return answer
+
+
+class ImageTool(TaskTool):
+    """A tool whose main argument is an image."""
+
+    root_dir: str | Path | None = None
+    """When set, image paths are taken relative to this folder and must stay inside it."""

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
-from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from workersai.tasks import (
-    ImageParams,
-    SpeechParams,
-    agenerate_image,
-    asynthesize_speech,
-    generate_image,
-    synthesize_speech,
-)
-from workersai.tasks._tool_specs import (
-    DEFAULT_TASK_MODELS,
-    TOOL_TEXTS,
-    image_args_schema,
-    speech_args_schema,
-)
+from workersai.tasks._tool_run import TOOL_TASKS, ToolTask
 
-from ._task_common import MediaTool, tool_errors
+from ._task_common import MediaTool
 
 __all__ = ["WorkersAIImageGenerationTool", "WorkersAITextToSpeechTool"]
-
-Delivered = tuple[str, bytes | str]
 
 
 class WorkersAIImageGenerationTool(MediaTool):
@@ -51,32 +35,11 @@ class WorkersAIImageGenerationTool(MediaTool):
             jpeg_bytes = msg.artifact
     """
 
-    name: str = TOOL_TEXTS["image"].name
-    description: str = TOOL_TEXTS["image"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["image"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["image"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Text-to-image model id."""
-
-    def _schema(self) -> type[BaseModel]:
-        return image_args_schema(self.model)
-
-    def _run(
-        self, prompt: str, run_manager: CallbackManagerForToolRun | None = None, **options: Any
-    ) -> Delivered:
-        with tool_errors():
-            image = generate_image(self._sync_client(), self.model, prompt, ImageParams(**options))
-        return self._deliver("image", image)
-
-    async def _arun(
-        self,
-        prompt: str,
-        run_manager: AsyncCallbackManagerForToolRun | None = None,
-        **options: Any,
-    ) -> Delivered:
-        with tool_errors():
-            image = await agenerate_image(
-                self._async_client(), self.model, prompt, ImageParams(**options)
-            )
-        return self._deliver("image", image)
 
 
 class WorkersAITextToSpeechTool(MediaTool):
@@ -96,36 +59,10 @@ class WorkersAITextToSpeechTool(MediaTool):
             path = tool.invoke({"text": "Your order has shipped."})
     """
 
-    name: str = TOOL_TEXTS["speech"].name
-    description: str = TOOL_TEXTS["speech"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["speech"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["speech"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Text-to-speech model id."""
     voice: str | None = None
     """Voice used when the agent names none (models that take a voice)."""
-
-    def _schema(self) -> type[BaseModel]:
-        return speech_args_schema(self.model)
-
-    def _params(self, options: dict[str, Any]) -> SpeechParams:
-        return SpeechParams(
-            voice=options.get("voice") or self.voice, language=options.get("language")
-        )
-
-    def _run(
-        self, text: str, run_manager: CallbackManagerForToolRun | None = None, **options: Any
-    ) -> Delivered:
-        with tool_errors():
-            audio = synthesize_speech(self._sync_client(), self.model, text, self._params(options))
-        return self._deliver("audio", audio)
-
-    async def _arun(
-        self,
-        text: str,
-        run_manager: AsyncCallbackManagerForToolRun | None = None,
-        **options: Any,
-    ) -> Delivered:
-        with tool_errors():
-            audio = await asynthesize_speech(
-                self._async_client(), self.model, text, self._params(options)
-            )
-        return self._deliver("audio", audio)

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
-from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from workersai.tasks import (
-    aclassify_text,
-    asummarize,
-    atranslate,
-    classify_text,
-    summarize,
-    translate,
-)
-from workersai.tasks._tool_io import classification_view, summary_view
-from workersai.tasks._tool_specs import (
-    DEFAULT_TASK_MODELS,
-    TOOL_TEXTS,
-    SummarizeArgs,
-    TextArgs,
-    translate_args_schema,
-)
+from workersai.tasks._tool_run import TOOL_TASKS, ToolTask
 
-from ._task_common import TaskTool, tool_errors
+from ._task_common import TaskTool
 
 __all__ = ["WorkersAITranslationTool", "WorkersAITextClassificationTool",
            "WorkersAISummarizationTool"]
-
-SyncRun = CallbackManagerForToolRun | None
-AsyncRun = AsyncCallbackManagerForToolRun | None
 
 
 class WorkersAITranslationTool(TaskTool):
@@ -47,28 +28,11 @@ class WorkersAITranslationTool(TaskTool):
             tool.invoke({"text": "Good morning", "target_lang": "fr"})
     """
 
-    name: str = TOOL_TEXTS["translate"].name
-    description: str = TOOL_TEXTS["translate"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["translate"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["translate"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Translation model id."""
-
-    def _schema(self) -> type[BaseModel]:
-        return translate_args_schema(self.model)
-
-    def _run(
-        self, text: str, target_lang: str, source_lang: str | None = None,
-        run_manager: SyncRun = None,
-    ) -> str:
-        with tool_errors():
-            return translate(self._sync_client(), self.model, text, target_lang, source_lang).text
-
-    async def _arun(
-        self, text: str, target_lang: str, source_lang: str | None = None,
-        run_manager: AsyncRun = None,
-    ) -> str:
-        with tool_errors():
-            out = await atranslate(self._async_client(), self.model, text, target_lang, source_lang)
-        return out.text
 
 
 class WorkersAITextClassificationTool(TaskTool):
@@ -84,22 +48,11 @@ class WorkersAITextClassificationTool(TaskTool):
             WorkersAITextClassificationTool().invoke({"text": "I love this phone"})
     """
 
-    name: str = TOOL_TEXTS["classify_text"].name
-    description: str = TOOL_TEXTS["classify_text"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["classify_text"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["classify_text"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Text classification model id."""
-
-    def _schema(self) -> type[BaseModel]:
-        return TextArgs
-
-    def _run(self, text: str, run_manager: SyncRun = None) -> dict[str, Any]:
-        with tool_errors():
-            return classification_view(classify_text(self._sync_client(), self.model, text))
-
-    async def _arun(self, text: str, run_manager: AsyncRun = None) -> dict[str, Any]:
-        with tool_errors():
-            result = await aclassify_text(self._async_client(), self.model, text)
-        return classification_view(result)
 
 
 class WorkersAISummarizationTool(TaskTool):
@@ -116,30 +69,10 @@ class WorkersAISummarizationTool(TaskTool):
             WorkersAISummarizationTool(max_length=80).invoke({"text": long_article})
     """
 
-    name: str = TOOL_TEXTS["summarize"].name
-    description: str = TOOL_TEXTS["summarize"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["summarize"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["summarize"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Summarization model id."""
     max_length: int | None = Field(default=None, gt=0)
     """Default longest summary in tokens (``None``: the model's default)."""
-
-    def _schema(self) -> type[BaseModel]:
-        return SummarizeArgs
-
-    def _run(
-        self, text: str, max_length: int | None = None, run_manager: SyncRun = None
-    ) -> dict[str, Any]:
-        with tool_errors():
-            result = summarize(
-                self._sync_client(), self.model, text, max_length=max_length or self.max_length
-            )
-        return summary_view(result)
-
-    async def _arun(
-        self, text: str, max_length: int | None = None, run_manager: AsyncRun = None
-    ) -> dict[str, Any]:
-        with tool_errors():
-            result = await asummarize(
-                self._async_client(), self.model, text, max_length=max_length or self.max_length
-            )
-        return summary_view(result)

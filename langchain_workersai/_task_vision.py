@@ -6,54 +6,16 @@ bytes. ``root_dir`` confines paths to one folder (an agent cannot read other fil
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
-from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from workersai.tasks import (
-    DEFAULT_DESCRIBE_PROMPT,
-    aclassify_image,
-    adescribe_image,
-    adetect_objects,
-    classify_image,
-    describe_image,
-    detect_objects,
-)
-from workersai.tasks._tool_io import (
-    classification_view,
-    description_view,
-    detections_view,
-    read_image,
-)
-from workersai.tasks._tool_specs import (
-    DEFAULT_TASK_MODELS,
-    TOOL_TEXTS,
-    DescribeArgs,
-    DetectArgs,
-    ImageArgs,
-)
+from workersai.tasks._tool_run import TOOL_TASKS, ToolTask
 
-from ._task_common import TaskTool, tool_errors
+from ._task_common import ImageTool
 
 __all__ = ["WorkersAIImageClassificationTool", "WorkersAIObjectDetectionTool",
            "WorkersAIImageToTextTool"]
-
-SyncRun = CallbackManagerForToolRun | None
-AsyncRun = AsyncCallbackManagerForToolRun | None
-Image = str | bytes
-
-
-class ImageTool(TaskTool):
-    """A tool whose main argument is an image."""
-
-    root_dir: str | Path | None = None
-    """When set, image paths are taken relative to this folder and must stay inside it."""
-
-    def _image(self, image: Image) -> bytes:
-        with tool_errors():
-            return read_image(image, self.root_dir)
 
 
 class WorkersAIImageClassificationTool(ImageTool):
@@ -69,24 +31,11 @@ class WorkersAIImageClassificationTool(ImageTool):
             WorkersAIImageClassificationTool().invoke({"image": "photos/cat.jpg"})
     """
 
-    name: str = TOOL_TEXTS["classify_image"].name
-    description: str = TOOL_TEXTS["classify_image"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["classify_image"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["classify_image"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Image classification model id."""
-
-    def _schema(self) -> type[BaseModel]:
-        return ImageArgs
-
-    def _run(self, image: Image, run_manager: SyncRun = None) -> dict[str, Any]:
-        data = self._image(image)
-        with tool_errors():
-            return classification_view(classify_image(self._sync_client(), self.model, data))
-
-    async def _arun(self, image: Image, run_manager: AsyncRun = None) -> dict[str, Any]:
-        data = self._image(image)
-        with tool_errors():
-            result = await aclassify_image(self._async_client(), self.model, data)
-        return classification_view(result)
 
 
 class WorkersAIObjectDetectionTool(ImageTool):
@@ -104,31 +53,13 @@ class WorkersAIObjectDetectionTool(ImageTool):
             WorkersAIObjectDetectionTool(min_score=0.7).invoke({"image": "street.jpg"})
     """
 
-    name: str = TOOL_TEXTS["detect"].name
-    description: str = TOOL_TEXTS["detect"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["detect"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["detect"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Object detection model id."""
     min_score: float = Field(default=0.5, ge=0, le=1)
     """Default lowest score kept (0 to 1)."""
-
-    def _schema(self) -> type[BaseModel]:
-        return DetectArgs
-
-    def _run(
-        self, image: Image, min_score: float | None = None, run_manager: SyncRun = None
-    ) -> dict[str, Any]:
-        data, floor = self._image(image), self.min_score if min_score is None else min_score
-        with tool_errors():
-            found = detect_objects(self._sync_client(), self.model, data, min_score=floor)
-        return detections_view(found)
-
-    async def _arun(
-        self, image: Image, min_score: float | None = None, run_manager: AsyncRun = None
-    ) -> dict[str, Any]:
-        data, floor = self._image(image), self.min_score if min_score is None else min_score
-        with tool_errors():
-            found = await adetect_objects(self._async_client(), self.model, data, min_score=floor)
-        return detections_view(found)
 
 
 class WorkersAIImageToTextTool(ImageTool):
@@ -146,27 +77,8 @@ class WorkersAIImageToTextTool(ImageTool):
                                                "prompt": "What does the chart show?"})
     """
 
-    name: str = TOOL_TEXTS["describe"].name
-    description: str = TOOL_TEXTS["describe"].description
-    model: str = Field(default=DEFAULT_TASK_MODELS["describe"], alias="model_name")
+    _task: ClassVar[ToolTask] = TOOL_TASKS["describe"]
+    name: str = _task.text.name
+    description: str = _task.text.description
+    model: str = Field(default=_task.default_model, alias="model_name")
     """Image-to-text model id."""
-
-    def _schema(self) -> type[BaseModel]:
-        return DescribeArgs
-
-    def _run(
-        self, image: Image, prompt: str | None = None, run_manager: SyncRun = None
-    ) -> dict[str, Any]:
-        data, ask = self._image(image), prompt or DEFAULT_DESCRIBE_PROMPT
-        with tool_errors():
-            result = describe_image(self._sync_client(), self.model, data, ask)
-        return description_view(result)
-
-    async def _arun(
-        self, image: Image, prompt: str | None = None, run_manager: AsyncRun = None
-    ) -> dict[str, Any]:
-        data, ask = self._image(image), prompt or DEFAULT_DESCRIBE_PROMPT
-        with tool_errors():
-            result = await adescribe_image(self._async_client(), self.model, data, ask)
-        return description_view(result)
-

@@ -9,26 +9,21 @@ runs one core task call (sync or async), and answers with a ``ToolOutput`` whose
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from llama_index.core.tools.types import AsyncBaseTool, ToolMetadata, ToolOutput
 from pydantic import BaseModel, Field
 
-from workersai.errors import InvalidInputError
-from workersai.tasks import MediaBytes
-from workersai.tasks._tool_io import deliver_media, read_image
+from workersai.tasks._tool_run import Answer, ToolTask, arun_tool, run_tool, tool_arguments
 
 from ._common import ConnectionMixin
 
 __all__: list[str] = []
 
-Answer = tuple[str, Any]
-"""(content for the agent, raw output for the caller)."""
-
-
 class TaskTool(ConnectionMixin, AsyncBaseTool):
-    """A Workers AI task as a LlamaIndex tool; each subclass sets its ``model`` default."""
+    """A Workers AI task as a LlamaIndex tool; each subclass sets its ``_task``."""
 
+    _task: ClassVar[ToolTask]
     model: str = Field(description="Workers AI model id.")
     name: str = Field(description="Tool name agents call.")
     description: str = Field(description="What the tool does, for agents.")
@@ -39,23 +34,13 @@ class TaskTool(ConnectionMixin, AsyncBaseTool):
 
     def _schema(self) -> type[BaseModel]:
         """The argument schema agents see (may depend on ``model``)."""
-        raise NotImplementedError
+        return self._task.schema(self.model)
 
-    def _run(self, args: dict[str, Any]) -> Answer:
-        raise NotImplementedError
-
-    async def _arun(self, args: dict[str, Any]) -> Answer:
-        raise NotImplementedError
+    def _settings(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in self._task.settings}
 
     def _args(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        """Validated arguments actually given; one positional stands for the first field."""
-        schema = self._schema()
-        if args:
-            if len(args) > 1 or kwargs:
-                raise InvalidInputError(f"{self.name} takes keyword arguments")
-            kwargs = {next(iter(schema.model_fields)): args[0]}
-        parsed = schema.model_validate(kwargs)
-        return {name: getattr(parsed, name) for name in parsed.model_fields_set}
+        return tool_arguments(self._schema(), self.name, args, kwargs)
 
     def _output(self, answer: Answer, args: tuple[Any, ...], kwargs: dict[str, Any]) -> ToolOutput:
         content, raw = answer
@@ -64,11 +49,15 @@ class TaskTool(ConnectionMixin, AsyncBaseTool):
 
     def call(self, *args: Any, **kwargs: Any) -> ToolOutput:
         """Run the task with a blocking client."""
-        return self._output(self._run(self._args(args, kwargs)), args, kwargs)
+        answer = run_tool(self._task, self._sync_client, self.model, self._args(args, kwargs),
+                          self._settings())
+        return self._output(answer, args, kwargs)
 
     async def acall(self, *args: Any, **kwargs: Any) -> ToolOutput:
         """Run the task with the async client."""
-        return self._output(await self._arun(self._args(args, kwargs)), args, kwargs)
+        answer = await arun_tool(self._task, self._async_client, self.model,
+                                 self._args(args, kwargs), self._settings())
+        return self._output(answer, args, kwargs)
 
 
 class MediaTool(TaskTool):
@@ -78,9 +67,6 @@ class MediaTool(TaskTool):
         default=None, description="Folder to save results in; None keeps the bytes in memory."
     )
 
-    def _deliver(self, what: str, media: MediaBytes) -> Answer:
-        return deliver_media(what, media, self.output_dir)
-
 
 class ImageTool(TaskTool):
     """A tool whose main argument is an image (file path, ``data:`` URL or bytes)."""
@@ -88,6 +74,3 @@ class ImageTool(TaskTool):
     root_dir: str | Path | None = Field(
         default=None, description="When set, image paths must lie inside this folder."
     )
-
-    def _image(self, args: dict[str, Any]) -> bytes:
-        return read_image(args["image"], self.root_dir)

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from workersai.tasks import (
-    ImageParams,
-    SpeechParams,
-    agenerate_image,
-    asynthesize_speech,
-    generate_image,
-    synthesize_speech,
-)
-from workersai.tasks._tool_specs import (
-    DEFAULT_TASK_MODELS,
-    TOOL_TEXTS,
-    image_args_schema,
-    speech_args_schema,
-)
+from workersai.tasks._tool_run import TOOL_TASKS, ToolTask
 
-from ._task_common import Answer, MediaTool
+from ._task_common import MediaTool
 
 __all__ = ["WorkersAIImageGenerationTool", "WorkersAITextToSpeechTool"]
 
@@ -41,26 +28,10 @@ class WorkersAIImageGenerationTool(MediaTool):
             path = tool.call(prompt="a red fox in the snow, watercolour").raw_output
     """
 
-    model: str = Field(default=DEFAULT_TASK_MODELS["image"], description="Text-to-image model id.")
-    name: str = TOOL_TEXTS["image"].name
-    description: str = TOOL_TEXTS["image"].description
-
-    def _schema(self) -> type[BaseModel]:
-        return image_args_schema(self.model)
-
-    def _split(self, args: dict[str, Any]) -> tuple[str, ImageParams]:
-        options = dict(args)
-        return options.pop("prompt"), ImageParams(**options)
-
-    def _run(self, args: dict[str, Any]) -> Answer:
-        prompt, params = self._split(args)
-        image = generate_image(self._sync_client(), self.model, prompt, params)
-        return self._deliver("image", image)
-
-    async def _arun(self, args: dict[str, Any]) -> Answer:
-        prompt, params = self._split(args)
-        image = await agenerate_image(self._async_client(), self.model, prompt, params)
-        return self._deliver("image", image)
+    _task: ClassVar[ToolTask] = TOOL_TASKS["image"]
+    model: str = Field(default=_task.default_model, description="Text-to-image model id.")
+    name: str = _task.text.name
+    description: str = _task.text.description
 
 
 class WorkersAITextToSpeechTool(MediaTool):
@@ -77,26 +48,8 @@ class WorkersAITextToSpeechTool(MediaTool):
             mp3_bytes = tool.call(text="Your order has shipped.").raw_output
     """
 
-    model: str = Field(
-        default=DEFAULT_TASK_MODELS["speech"], description="Text-to-speech model id."
-    )
-    name: str = TOOL_TEXTS["speech"].name
-    description: str = TOOL_TEXTS["speech"].description
+    _task: ClassVar[ToolTask] = TOOL_TASKS["speech"]
+    model: str = Field(default=_task.default_model, description="Text-to-speech model id.")
+    name: str = _task.text.name
+    description: str = _task.text.description
     voice: str | None = Field(default=None, description="Voice used when the agent names none.")
-
-    def _schema(self) -> type[BaseModel]:
-        return speech_args_schema(self.model)
-
-    def _params(self, args: dict[str, Any]) -> SpeechParams:
-        return SpeechParams(voice=args.get("voice") or self.voice, language=args.get("language"))
-
-    def _run(self, args: dict[str, Any]) -> Answer:
-        client = self._sync_client()
-        return self._deliver(
-            "audio", synthesize_speech(client, self.model, args["text"], self._params(args))
-        )
-
-    async def _arun(self, args: dict[str, Any]) -> Answer:
-        client = self._async_client()
-        audio = await asynthesize_speech(client, self.model, args["text"], self._params(args))
-        return self._deliver("audio", audio)

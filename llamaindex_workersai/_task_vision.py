@@ -6,30 +6,13 @@ bytes. ``root_dir`` confines paths to one folder.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from workersai.tasks import (
-    DEFAULT_DESCRIBE_PROMPT,
-    aclassify_image,
-    adescribe_image,
-    adetect_objects,
-    classify_image,
-    describe_image,
-    detect_objects,
-)
-from workersai.tasks._tool_io import classification_view, description_view, detections_view
-from workersai.tasks._tool_specs import (
-    DEFAULT_TASK_MODELS,
-    TOOL_TEXTS,
-    DescribeArgs,
-    DetectArgs,
-    ImageArgs,
-)
+from workersai.tasks._tool_run import TOOL_TASKS, ToolTask
 
-from ._task_common import Answer, ImageTool
-from ._task_text import as_json
+from ._task_common import ImageTool
 
 __all__ = ["WorkersAIImageClassificationTool", "WorkersAIObjectDetectionTool",
            "WorkersAIImageToTextTool"]
@@ -48,22 +31,10 @@ class WorkersAIImageClassificationTool(ImageTool):
             WorkersAIImageClassificationTool().call(image="photos/cat.jpg").raw_output
     """
 
-    model: str = Field(
-        default=DEFAULT_TASK_MODELS["classify_image"], description="Image classification model."
-    )
-    name: str = TOOL_TEXTS["classify_image"].name
-    description: str = TOOL_TEXTS["classify_image"].description
-
-    def _schema(self) -> type[BaseModel]:
-        return ImageArgs
-
-    def _run(self, args: dict[str, Any]) -> Answer:
-        result = classify_image(self._sync_client(), self.model, self._image(args))
-        return as_json(classification_view(result))
-
-    async def _arun(self, args: dict[str, Any]) -> Answer:
-        result = await aclassify_image(self._async_client(), self.model, self._image(args))
-        return as_json(classification_view(result))
+    _task: ClassVar[ToolTask] = TOOL_TASKS["classify_image"]
+    model: str = Field(default=_task.default_model, description="Image classification model.")
+    name: str = _task.text.name
+    description: str = _task.text.description
 
 
 class WorkersAIObjectDetectionTool(ImageTool):
@@ -80,29 +51,11 @@ class WorkersAIObjectDetectionTool(ImageTool):
             WorkersAIObjectDetectionTool(min_score=0.7).call(image="street.jpg").raw_output
     """
 
-    model: str = Field(
-        default=DEFAULT_TASK_MODELS["detect"], description="Object detection model id."
-    )
-    name: str = TOOL_TEXTS["detect"].name
-    description: str = TOOL_TEXTS["detect"].description
+    _task: ClassVar[ToolTask] = TOOL_TASKS["detect"]
+    model: str = Field(default=_task.default_model, description="Object detection model id.")
+    name: str = _task.text.name
+    description: str = _task.text.description
     min_score: float = Field(default=0.5, ge=0, le=1, description="Default lowest score kept.")
-
-    def _schema(self) -> type[BaseModel]:
-        return DetectArgs
-
-    def _floor(self, args: dict[str, Any]) -> float:
-        given = args.get("min_score")
-        return self.min_score if given is None else float(given)
-
-    def _run(self, args: dict[str, Any]) -> Answer:
-        found = detect_objects(self._sync_client(), self.model, self._image(args),
-                               min_score=self._floor(args))
-        return as_json(detections_view(found))
-
-    async def _arun(self, args: dict[str, Any]) -> Answer:
-        found = await adetect_objects(self._async_client(), self.model, self._image(args),
-                                      min_score=self._floor(args))
-        return as_json(detections_view(found))
 
 
 class WorkersAIImageToTextTool(ImageTool):
@@ -119,20 +72,7 @@ class WorkersAIImageToTextTool(ImageTool):
             WorkersAIImageToTextTool().call(image="chart.png", prompt="What does it show?")
     """
 
-    model: str = Field(default=DEFAULT_TASK_MODELS["describe"], description="Image-to-text model.")
-    name: str = TOOL_TEXTS["describe"].name
-    description: str = TOOL_TEXTS["describe"].description
-
-    def _schema(self) -> type[BaseModel]:
-        return DescribeArgs
-
-    def _run(self, args: dict[str, Any]) -> Answer:
-        prompt = args.get("prompt") or DEFAULT_DESCRIBE_PROMPT
-        result = describe_image(self._sync_client(), self.model, self._image(args), prompt)
-        return as_json(description_view(result))
-
-    async def _arun(self, args: dict[str, Any]) -> Answer:
-        prompt = args.get("prompt") or DEFAULT_DESCRIBE_PROMPT
-        result = await adescribe_image(self._async_client(), self.model, self._image(args),
-                                       prompt)
-        return as_json(description_view(result))
+    _task: ClassVar[ToolTask] = TOOL_TASKS["describe"]
+    model: str = Field(default=_task.default_model, description="Image-to-text model.")
+    name: str = _task.text.name
+    description: str = _task.text.description
