@@ -13,7 +13,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -272,8 +272,48 @@ def _repr(kind: str, config: Config) -> str:
 
 # --- the twins -----------------------------------------------------------------------------
 
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+"""The httpx client type a twin accepts as ``http_client``."""
+B = TypeVar("B", SyncBackend, AsyncBackend)
 
-class Client:
+
+class _Twin(Generic[H, B]):
+    """The constructor both twins share: settings (or ``config``) and a backend.
+
+    Each setting is also a :meth:`Config.resolve` parameter; ``http_client`` is the
+    twin's httpx client type, ``binding`` a Python Worker's ``env.AI``.
+    """
+
+    config: Config
+    _backend: B
+
+    def __init__(
+        self,
+        *,
+        account_id: str | None = None,
+        api_token: SecretStr | str | None = None,
+        base_url: str | None = None,
+        gateway: str | None = None,
+        gateway_options: GatewayOptions | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        default_headers: dict[str, str] | None = None,
+        http_client: H | None = None,
+        config: Config | None = None,
+        binding: Any = None,
+    ) -> None:
+        self.config = _config(
+            config, account_id=account_id, api_token=api_token, base_url=base_url,
+            gateway=gateway, gateway_options=gateway_options, timeout=timeout,
+            max_retries=max_retries, default_headers=default_headers,
+        )
+        self._backend = self._make_backend(http_client, binding)
+
+    def _make_backend(self, http_client: H | None, binding: Any) -> B:
+        raise NotImplementedError
+
+
+class Client(_Twin[httpx.Client, SyncBackend]):
     """Blocking Workers AI client. Thread-safe; construction does no I/O.
 
     Example:
@@ -288,29 +328,9 @@ class Client:
                 print(reply.text)
     """
 
-    def __init__(
-        self,
-        *,
-        account_id: str | None = None,
-        api_token: SecretStr | str | None = None,
-        base_url: str | None = None,
-        gateway: str | None = None,
-        gateway_options: GatewayOptions | None = None,
-        timeout: float | Timeouts | None = None,
-        max_retries: int | None = None,
-        default_headers: dict[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        config: Config | None = None,
-        binding: Any = None,
-    ) -> None:
-        self.config = _config(
-            config, account_id=account_id, api_token=api_token, base_url=base_url,
-            gateway=gateway, gateway_options=gateway_options, timeout=timeout,
-            max_retries=max_retries, default_headers=default_headers,
-        )
-        self._backend: SyncBackend = (  # a binding is async only: every call says so
-            SyncHTTP(self.config, http_client) if binding is None else SyncBindingGuard()
-        )
+    def _make_backend(self, http_client: httpx.Client | None, binding: Any) -> SyncBackend:
+        # a binding is async only: every call says so
+        return SyncHTTP(self.config, http_client) if binding is None else SyncBindingGuard()
 
     def __repr__(self) -> str:
         return _repr("Client", self.config)
@@ -399,7 +419,7 @@ class Client:
         self.close()
 
 
-class AsyncClient:
+class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
     """Asynchronous Workers AI client; one instance works across event loops.
 
     Example:
@@ -419,30 +439,11 @@ class AsyncClient:
             asyncio.run(main())
     """
 
-    def __init__(
-        self,
-        *,
-        account_id: str | None = None,
-        api_token: SecretStr | str | None = None,
-        base_url: str | None = None,
-        gateway: str | None = None,
-        gateway_options: GatewayOptions | None = None,
-        timeout: float | Timeouts | None = None,
-        max_retries: int | None = None,
-        default_headers: dict[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        config: Config | None = None,
-        binding: Any = None,
-    ) -> None:
-        self.config = _config(
-            config, account_id=account_id, api_token=api_token, base_url=base_url,
-            gateway=gateway, gateway_options=gateway_options, timeout=timeout,
-            max_retries=max_retries, default_headers=default_headers,
-        )
-        self._backend: AsyncBackend = (  # binding: a Python Worker's env.AI (workersai.binding)
-            AsyncHTTP(self.config, http_client) if binding is None
-            else BindingBackend(binding, self.config)
-        )
+    def _make_backend(self, http_client: httpx.AsyncClient | None, binding: Any) -> AsyncBackend:
+        # binding: a Python Worker's env.AI (workersai.binding)
+        if binding is None:
+            return AsyncHTTP(self.config, http_client)
+        return BindingBackend(binding, self.config)
 
     def __repr__(self) -> str:
         return _repr("AsyncClient", self.config)
