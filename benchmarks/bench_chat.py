@@ -95,7 +95,7 @@ def per_call_ms(call: Callable[[], str], calls: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     subjects = {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
                 "LangChain floor (BaseChatModel around raw httpx)": langchain_floor,
