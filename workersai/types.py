@@ -25,6 +25,7 @@ __all__ = [
     "ForcedTool",
     "ToolChoice",
     "ResponseFormat",
+    "SamplingParams",
     "ChatParams",
     "Usage",
     "ResponseMeta",
@@ -129,8 +130,8 @@ class ResponseFormat:
 
 
 @dataclass(slots=True)
-class ChatParams:
-    """Sampling and tool options for one chat request. ``None`` means "not sent"."""
+class SamplingParams:
+    """The sampling options every text-producing model takes. ``None`` means "not sent"."""
 
     max_tokens: int | None = None
     temperature: float | None = None
@@ -140,6 +141,12 @@ class ChatParams:
     repetition_penalty: float | None = None
     frequency_penalty: float | None = None
     presence_penalty: float | None = None
+
+
+@dataclass(slots=True)
+class ChatParams(SamplingParams):
+    """Sampling and tool options for one chat request. ``None`` means "not sent"."""
+
     stop: list[str] | None = None
     lora: str | None = None
     reasoning_effort: str | None = None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from ..types import ResponseMeta
+from ..types import ResponseMeta, SamplingParams
 
 __all__ = [
     "BinaryEncoding",
@@ -240,17 +240,9 @@ class ImageDescription:
 
 
 @dataclass(slots=True)
-class DescribeParams:
+class DescribeParams(SamplingParams):
     """Image-to-text sampling options; ``None`` means "not sent"."""
 
-    max_tokens: int | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    top_k: int | None = None
-    seed: int | None = None
-    repetition_penalty: float | None = None
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
     encoding: BinaryEncoding = "auto"
     """How the image travels (``array`` or ``base64``; ``auto`` = ``array``)."""
     extra: dict[str, Any] = field(default_factory=dict)
