@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Sequence
+from collections.abc import AsyncGenerator, Generator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from llama_index.core.base.llms.generic_utils import (
@@ -38,7 +37,6 @@ from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from workersai import catalog
 from workersai.errors import InvalidInputError
-from workersai.types import StreamDelta
 
 from ._common import ConnectionMixin
 from ._messages import (
@@ -188,11 +186,8 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
 
         async def gen() -> AsyncGenerator[ChatResponse, None]:
             state = StreamState()
-            stream = client.stream_chat(
+            deltas = client.stream_chat(
                 call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
-            )
-            deltas: AsyncIterator[StreamDelta] = (
-                await stream if inspect.isawaitable(stream) else stream
             )
             async for delta in deltas:
                 item = state.feed(delta)

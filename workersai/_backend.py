@@ -1,9 +1,9 @@
 """The seam between the clients and whatever carries a call: "send this input to this model".
 
-``Client``/``AsyncClient`` speak only to a backend. The default backends are the HTTP
-shells in ``_http`` (REST API, AI Gateway, emulator). A Python Worker ``env.AI`` binding
-backend can be added later by implementing the same two methods; it would support the
-``"run"`` route only (the binding has no OpenAI-compatible paths).
+``Client``/``AsyncClient`` speak only to a backend. The HTTP shells in ``_http`` carry
+calls to the REST API, AI Gateway or the emulator; ``binding.BindingBackend`` carries them
+through a Python Worker's ``env.AI`` (the ``"run"`` route only: the binding has no
+OpenAI-compatible paths). Each implements ``send`` and ``stream`` below.
 """
 
 from __future__ import annotations

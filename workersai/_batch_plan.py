@@ -250,7 +250,6 @@ class _Chunk:
     status: str = "new"
     done: bool = False
     error: WorkersAIError | None = None
-    poll_errors: int = 0
 
 
 Outcome = Any  # an answer's ``result``, or the WorkersAIError the call raised
@@ -312,9 +311,7 @@ class BatchRun:
 
     def polled(self, chunk: _Chunk, outcome: Outcome) -> None:
         if isinstance(outcome, WorkersAIError):
-            if outcome.is_retryable:
-                chunk.poll_errors += 1  # keep polling until max_wait
-            else:
+            if not outcome.is_retryable:  # a retryable one: keep polling until max_wait
                 chunk.error = outcome
             return
         try:

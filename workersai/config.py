@@ -232,8 +232,3 @@ class Config:
                 f"{API_TOKEN_ENV[0]} (or {API_TOKEN_ENV[1]})."
             )
         return self.account_id, token
-
-    def account_url(self) -> str:
-        """``{base_url}/accounts/{account_id}`` (credentials checked first)."""
-        account_id, _ = self.require_credentials()
-        return f"{self.base_url}/accounts/{account_id}"

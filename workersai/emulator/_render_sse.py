@@ -32,7 +32,6 @@ from ._jsonenc import dumps, jstr
 from ._render_llm import (
     RenderCtx,
     args_text,
-    neurons,
     reasoning_key,
     tool_call_id,
     usage_dict,
@@ -194,8 +193,3 @@ def _chat(plan: Plan, ctx: RenderCtx, pads: Iterator[bytes], *, native: bool,
     if native:
         yield _final_usage(plan, ctx)
     yield DONE
-
-
-def stream_neurons(plan: Plan, ctx: RenderCtx) -> float:
-    """Neurons of the whole stream (for the ``cf-ai-neurons`` header)."""
-    return neurons(ctx.info, plan.prompt_tokens, plan.completion_tokens)
