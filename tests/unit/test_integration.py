@@ -1,0 +1,118 @@
+"""``workersai.integration``: the public surface a framework adapter builds on, exercised
+by a minimal adapter for an imaginary third framework against the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+import workersai.integration as integration
+from workersai import AsyncClient, Client, RequestOptions
+from workersai.emulator import Emulator
+from workersai.emulator._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN
+from workersai.emulator.transport import emulator_async_http_client, emulator_http_client
+from workersai.integration import (
+    LEFT_OUT_OF_PICKLES,
+    TOOL_TASKS,
+    TRANSPORT_KEYS,
+    LazyClients,
+    arun_tool,
+    request_options,
+    run_tool,
+    tool_arguments,
+)
+from workersai.types import Message
+
+LLM = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+
+
+class ThirdFrameworkLLM(LazyClients):
+    """What an adapter declares: its connection fields; everything else is inherited."""
+
+    model: str = LLM
+    account_id: str | None = DEFAULT_ACCOUNT_ID
+    api_token: SecretStr | None = SecretStr(DEFAULT_TOKEN)
+    base_url: str = "https://emulator.invalid/client/v4"
+    gateway: str | None = None
+    gateway_options: Any = None
+    timeout: Any = None
+    max_retries: int | None = None
+    default_headers: dict[str, str] | None = None
+    http_client: Any = None
+    http_async_client: Any = None
+    binding: Any = None
+
+    def complete(self, prompt: str, **kwargs: Any) -> str:
+        reply = self._sync_client().chat(
+            self.model, [Message("user", prompt)], options=request_options(kwargs))
+        return reply.text
+
+
+def test_every_public_name_resolves() -> None:
+    for name in integration.__all__:
+        assert getattr(integration, name) is not None, name
+    with pytest.raises(AttributeError, match="no_such_name"):
+        integration.no_such_name  # noqa: B018
+
+
+def test_importing_it_leaves_tasks_and_http_unloaded() -> None:
+    code = ("import sys, workersai.integration; "
+            "heavy = [m for m in ('httpx', 'workersai.tasks', 'workersai.client') "
+            "if m in sys.modules]; assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_request_options_from_call_arguments() -> None:
+    assert request_options({"temperature": 0.2}) is None
+    options = request_options({"max_retries": 0, "gateway_options": {"skip_cache": True},
+                               "temperature": 0.2, "timeout": None})
+    assert isinstance(options, RequestOptions) and options.max_retries == 0
+    assert options.gateway_options is not None and options.gateway_options.skip_cache
+    assert "max_retries" in TRANSPORT_KEYS
+
+
+def test_adapter_builds_one_client_lazily_and_calls_through_it() -> None:
+    emulator = Emulator()
+    with emulator_http_client(emulator) as http:
+        llm = ThirdFrameworkLLM(http_client=http)
+        assert llm._client is None  # construction does no I/O
+        assert llm.complete("Say hi", max_retries=0)
+        first = llm._sync_client()
+        assert isinstance(first, Client) and llm._sync_client() is first
+        assert isinstance(llm._async_client(), AsyncClient)
+        llm.close()
+        assert llm._client is None
+
+
+def test_adapter_pickles_without_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "from-the-environment")
+    llm = ThirdFrameworkLLM(api_token=SecretStr("s3cret-token"), http_client=httpx.Client())
+    llm._sync_client()
+    data = pickle.dumps(llm)
+    assert b"s3cret-token" not in data and "api_token" in LEFT_OUT_OF_PICKLES
+    back = pickle.loads(data)
+    assert back.http_client is None and back._client is None
+    assert back.api_token is not None
+    assert back.api_token.get_secret_value() == "from-the-environment"
+
+
+def test_task_tool_runner_in_both_twins() -> None:
+    task = TOOL_TASKS["translate"]
+    schema = task.schema(task.default_model)
+    args = tool_arguments(schema, task.text.name, (), {"text": "Hello", "target_lang": "fr"})
+    emulator = Emulator()
+    creds = {"account_id": DEFAULT_ACCOUNT_ID, "api_token": DEFAULT_TOKEN}
+    with emulator_http_client(emulator) as http:
+        client = Client(**creds, http_client=http)
+        content, value = run_tool(task, lambda: client, task.default_model, args, {})
+    assert isinstance(content, str) and content and value == content
+    aclient = AsyncClient(**creds, http_client=emulator_async_http_client(emulator))
+    acontent, _ = asyncio.run(arun_tool(task, lambda: aclient, task.default_model, args, {}))
+    assert acontent == content

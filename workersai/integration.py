@@ -1,0 +1,112 @@
+"""The public surface for framework integrations: what a front end needs besides the client.
+
+``langchain_workersai`` and ``llamaindex_workersai`` are built only on this module and the
+rest of the public core; an adapter for a third framework can use the same pieces:
+
+* :class:`LazyClients`: a pydantic base that builds the core ``Client``/``AsyncClient`` on
+  first use from the connection fields the subclass declares (``account_id``,
+  ``api_token``, ``base_url``, ``gateway``, ``gateway_options``, ``timeout``,
+  ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``,
+  ``binding``), closes them, and pickles without the token or injected clients
+  (:data:`LEFT_OUT_OF_PICKLES`). Subclasses call ``self._sync_client()`` /
+  ``self._async_client()``.
+* :func:`request_options`: per-call keyword arguments (:data:`TRANSPORT_KEYS`) to
+  :class:`workersai.RequestOptions`.
+* The task-tool runner: :data:`TOOL_TASKS` (one :class:`ToolTask` per tool: name,
+  description, argument schema, core call, result shaping), :func:`run_tool` /
+  :func:`arun_tool`, :func:`given_arguments` / :func:`tool_arguments`, and the tools'
+  :data:`DEFAULT_TASK_MODELS`.
+* Transcript helpers for document loaders: :func:`transcript_records`,
+  :func:`audio_media_type`, :data:`TranscriptMode`.
+
+The task-tool pieces load on first use, so importing this module stays cheap.
+
+Example:
+    .. code-block:: python
+
+        from typing import Any
+
+        from pydantic import SecretStr
+
+        from workersai.integration import LazyClients, request_options
+        from workersai.types import Message
+
+
+        class MyFrameworkLLM(LazyClients):
+            model: str = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+            account_id: str | None = None
+            api_token: SecretStr | None = None
+            base_url: str = "https://api.cloudflare.com/client/v4"
+            gateway: str | None = None
+            gateway_options: Any = None
+            timeout: Any = None
+            max_retries: int | None = None
+            default_headers: dict[str, str] | None = None
+            http_client: Any = None
+            http_async_client: Any = None
+            binding: Any = None
+
+            def complete(self, prompt: str, **kwargs: Any) -> str:
+                reply = self._sync_client().chat(
+                    self.model, [Message("user", prompt)], options=request_options(kwargs)
+                )
+                return reply.text
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._fields import LEFT_OUT_OF_PICKLES, TRANSPORT_KEYS, LazyClients, request_options
+
+__all__ = [
+    "LazyClients",
+    "LEFT_OUT_OF_PICKLES",
+    "TRANSPORT_KEYS",
+    "request_options",
+    "Answer",
+    "ToolTask",
+    "TOOL_TASKS",
+    "DEFAULT_TASK_MODELS",
+    "given_arguments",
+    "tool_arguments",
+    "run_tool",
+    "arun_tool",
+    "TranscriptMode",
+    "audio_media_type",
+    "transcript_records",
+]
+
+_LAZY = {
+    "Answer": ".tasks._tool_run", "ToolTask": ".tasks._tool_run",
+    "TOOL_TASKS": ".tasks._tool_run", "given_arguments": ".tasks._tool_run",
+    "tool_arguments": ".tasks._tool_run", "run_tool": ".tasks._tool_run",
+    "arun_tool": ".tasks._tool_run", "DEFAULT_TASK_MODELS": ".tasks._tool_specs",
+    "TranscriptMode": ".tasks._tool_io", "audio_media_type": ".tasks._tool_io",
+    "transcript_records": ".tasks._tool_io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, "workersai"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .tasks._tool_io import TranscriptMode, audio_media_type, transcript_records
+    from .tasks._tool_run import (
+        TOOL_TASKS,
+        Answer,
+        ToolTask,
+        arun_tool,
+        given_arguments,
+        run_tool,
+        tool_arguments,
+    )
+    from .tasks._tool_specs import DEFAULT_TASK_MODELS
