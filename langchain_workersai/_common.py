@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, SecretStr
 
-from workersai._fields import LazyClients
 from workersai.config import (
     GatewayOptions,
     Timeouts,
@@ -22,6 +21,7 @@ from workersai.config import (
     env_base_url,
     env_gateway,
 )
+from workersai.integration import LazyClients
 
 __all__ = ["ClientFields"]
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workersai._fields import TRANSPORT_KEYS, request_options
 from workersai.config import RequestOptions
+from workersai.integration import TRANSPORT_KEYS, request_options
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
 from ._tools import to_tool_choice, to_tool_spec

@@ -18,7 +18,7 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field, model_validator
 
 from workersai import errors as wa
-from workersai.tasks._tool_run import Answer, ToolTask, arun_tool, given_arguments, run_tool
+from workersai.integration import Answer, ToolTask, arun_tool, given_arguments, run_tool
 
 from ._common import ClientFields
 from ._errors import WorkersAIInvalidInputError, reraise

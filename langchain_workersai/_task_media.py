@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from workersai.tasks._tool_run import TOOL_TASKS, ToolTask
+from workersai.integration import TOOL_TASKS, ToolTask
 
 from ._task_common import MediaTool
 

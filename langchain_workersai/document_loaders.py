@@ -15,9 +15,13 @@ from langchain_core.document_loaders import BaseBlobParser, BaseLoader, Blob
 from langchain_core.documents import Document
 from pydantic import ConfigDict, Field
 
+from workersai.integration import (
+    DEFAULT_TASK_MODELS,
+    TranscriptMode,
+    audio_media_type,
+    transcript_records,
+)
 from workersai.tasks import TranscribeParams, Transcript, atranscribe, transcribe
-from workersai.tasks._tool_io import TranscriptMode, audio_media_type, transcript_records
-from workersai.tasks._tool_specs import DEFAULT_TASK_MODELS
 
 from ._common import ClientFields
 from ._errors import reraise

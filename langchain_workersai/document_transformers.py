@@ -8,8 +8,8 @@ from typing import Any
 from langchain_core.documents import BaseDocumentTransformer, Document
 from pydantic import ConfigDict, Field
 
+from workersai.integration import DEFAULT_TASK_MODELS
 from workersai.tasks import Translation, atranslate, translate
-from workersai.tasks._tool_specs import DEFAULT_TASK_MODELS
 
 from ._common import ClientFields
 from ._errors import reraise

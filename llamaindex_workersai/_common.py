@@ -19,7 +19,6 @@ from pydantic import (
     field_validator,
 )
 
-from workersai._fields import LazyClients
 from workersai.config import (
     GatewayOptions,
     Timeouts,
@@ -29,6 +28,7 @@ from workersai.config import (
     env_gateway,
 )
 from workersai.errors import InvalidInputError
+from workersai.integration import LazyClients
 
 __all__: list[str] = []
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from workersai._fields import TRANSPORT_KEYS, request_options
 from workersai.config import RequestOptions
 from workersai.errors import InvalidInputError
+from workersai.integration import TRANSPORT_KEYS, request_options
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
 from ._common import reject_unknown

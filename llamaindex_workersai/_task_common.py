@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from llama_index.core.tools.types import AsyncBaseTool, ToolMetadata, ToolOutput
 from pydantic import BaseModel, Field
 
-from workersai.tasks._tool_run import Answer, ToolTask, arun_tool, run_tool, tool_arguments
+from workersai.integration import Answer, ToolTask, arun_tool, run_tool, tool_arguments
 
 from ._common import ConnectionMixin
 

@@ -8,8 +8,8 @@ from typing import Any
 from llama_index.core.schema import BaseNode, MetadataMode, TransformComponent
 from pydantic import Field
 
+from workersai.integration import DEFAULT_TASK_MODELS
 from workersai.tasks import Translation, atranslate, translate
-from workersai.tasks._tool_specs import DEFAULT_TASK_MODELS
 
 from ._common import ConnectionMixin
 

@@ -15,14 +15,14 @@ from llama_index.core.readers.base import BasePydanticReader
 from llama_index.core.schema import Document
 from pydantic import Field
 
-from workersai.tasks import TranscribeParams, Transcript, atranscribe, transcribe
-from workersai.tasks._tool_io import (
+from workersai.integration import (
+    DEFAULT_TASK_MODELS,
     TRANSCRIPT_BULKY_KEYS,
     TranscriptMode,
     audio_media_type,
     transcript_records,
 )
-from workersai.tasks._tool_specs import DEFAULT_TASK_MODELS
+from workersai.tasks import TranscribeParams, Transcript, atranscribe, transcribe
 
 from ._common import ConnectionMixin
 

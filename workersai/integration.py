@@ -17,7 +17,7 @@ rest of the public core; an adapter for a third framework can use the same piece
   :func:`arun_tool`, :func:`given_arguments` / :func:`tool_arguments`, and the tools'
   :data:`DEFAULT_TASK_MODELS`.
 * Transcript helpers for document loaders: :func:`transcript_records`,
-  :func:`audio_media_type`, :data:`TranscriptMode`.
+  :func:`audio_media_type`, :data:`TranscriptMode`, :data:`TRANSCRIPT_BULKY_KEYS`.
 
 The task-tool pieces load on first use, so importing this module stays cheap.
 
@@ -72,6 +72,7 @@ __all__ = [
     "tool_arguments",
     "run_tool",
     "arun_tool",
+    "TRANSCRIPT_BULKY_KEYS",
     "TranscriptMode",
     "audio_media_type",
     "transcript_records",
@@ -82,8 +83,8 @@ _LAZY = {
     "TOOL_TASKS": ".tasks._tool_run", "given_arguments": ".tasks._tool_run",
     "tool_arguments": ".tasks._tool_run", "run_tool": ".tasks._tool_run",
     "arun_tool": ".tasks._tool_run", "DEFAULT_TASK_MODELS": ".tasks._tool_specs",
-    "TranscriptMode": ".tasks._tool_io", "audio_media_type": ".tasks._tool_io",
-    "transcript_records": ".tasks._tool_io",
+    "TranscriptMode": ".tasks._tool_io", "TRANSCRIPT_BULKY_KEYS": ".tasks._tool_io",
+    "audio_media_type": ".tasks._tool_io", "transcript_records": ".tasks._tool_io",
 }
 
 
@@ -99,7 +100,12 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from .tasks._tool_io import TranscriptMode, audio_media_type, transcript_records
+    from .tasks._tool_io import (
+        TRANSCRIPT_BULKY_KEYS,
+        TranscriptMode,
+        audio_media_type,
+        transcript_records,
+    )
     from .tasks._tool_run import (
         TOOL_TASKS,
         Answer,
