@@ -36,6 +36,9 @@ class Target:
 
     model: str
     route: Route = "run"
+    media_type: str | None = None
+    """Content type of a binary answer when the carrier does not say (the binding's
+    streams); the client fills it from the catalog, so no backend consults it."""
 
     @property
     def enveloped(self) -> bool:

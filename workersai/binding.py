@@ -26,7 +26,6 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
-from . import catalog
 from ._backend import Binary, Body, RawBody, StreamInfo, Target
 from ._binding_js import awaited, is_stream, iter_stream, to_js, to_py
 from ._errors_map import clean_message, error_from_payload, format_error
@@ -58,9 +57,6 @@ SYNC_MESSAGE = (
 )
 
 _CODE_RE = re.compile(r"^\s*(?:[A-Za-z]*Error:\s*)*(\d{3,5})\s*:\s*(.*)$", re.DOTALL)
-_BINARY_TYPES = {"text-to-image": "image/png", "text-to-speech": "audio/mpeg"}
-
-
 def gateway_option(gateway: str, opts: GatewayOptions | None) -> dict[str, Any]:
     """The binding's ``options.gateway`` object for a gateway id and its options."""
     out: dict[str, Any] = {"id": gateway}
@@ -226,9 +222,7 @@ class BindingBackend:
         meta = self._meta(attempts)
         if is_stream(result):
             content = await self._read_all(result, timeouts.read)
-            info = catalog.lookup(target.model)
-            ctype = _BINARY_TYPES.get(info.task if info else "", "application/octet-stream")
-            return Binary(content, ctype), meta
+            return Binary(content, target.media_type or "application/octet-stream"), meta
         value = to_py(result)
         if isinstance(value, (bytes, bytearray, memoryview)):
             return Binary(bytes(value), "application/octet-stream"), meta

@@ -157,6 +157,17 @@ def _final(assembler: StreamAssembler, info: StreamInfo) -> StreamDelta:
     return delta
 
 
+_BINARY_TYPES = {"text-to-image": "image/png", "text-to-speech": "audio/mpeg"}
+"""Content types of binary answers by task, for carriers that do not say (the binding)."""
+
+
+def _run_target(model: str) -> Target:
+    """The target of a native run (warns once for a deprecated model)."""
+    catalog.warn_if_deprecated(model)
+    info = catalog.lookup(model)
+    return Target(model, media_type=_BINARY_TYPES.get(info.task) if info else None)
+
+
 def _raw_reply(result: Any, meta: ResponseMeta) -> RawReply:
     if isinstance(result, Binary):
         return RawReply(result.content, result.content_type, None, meta)
@@ -396,17 +407,15 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
     ) -> RunResult:
         """Any model on the native ``/ai/run/{model}`` path (escape hatch)."""
-        catalog.warn_if_deprecated(model)
-        return _run_result(*self._backend.send(Target(model), inputs, options))
+        return _run_result(*self._backend.send(_run_target(model), inputs, options))
 
     def run_raw(
         self, model: str, body: bytes, *, content_type: str,
         query: dict[str, str] | None = None, options: RequestOptions | None = None,
     ) -> RawReply:
         """Post a non-JSON body (audio, image) and get JSON or raw bytes back."""
-        catalog.warn_if_deprecated(model)
         raw = RawBody(body, content_type, query)
-        return _raw_reply(*self._backend.send(Target(model), raw, options))
+        return _raw_reply(*self._backend.send(_run_target(model), raw, options))
 
     def close(self) -> None:
         """Close the pooled HTTP client (an injected ``http_client`` stays open)."""
@@ -509,17 +518,15 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
     ) -> RunResult:
         """Any model on the native ``/ai/run/{model}`` path (escape hatch)."""
-        catalog.warn_if_deprecated(model)
-        return _run_result(*await self._backend.send(Target(model), inputs, options))
+        return _run_result(*await self._backend.send(_run_target(model), inputs, options))
 
     async def run_raw(
         self, model: str, body: bytes, *, content_type: str,
         query: dict[str, str] | None = None, options: RequestOptions | None = None,
     ) -> RawReply:
         """Post a non-JSON body (audio, image) and get JSON or raw bytes back."""
-        catalog.warn_if_deprecated(model)
         raw = RawBody(body, content_type, query)
-        return _raw_reply(*await self._backend.send(Target(model), raw, options))
+        return _raw_reply(*await self._backend.send(_run_target(model), raw, options))
 
     async def aclose(self) -> None:
         """Close the pooled HTTP clients (an injected ``http_client`` stays open)."""

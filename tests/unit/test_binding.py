@@ -103,6 +103,9 @@ async def test_binary_output_stream_becomes_bytes() -> None:
     raw = await client(FakeBinding(FakeStream([b"ID3"]))).run_raw(
         "@cf/deepgram/aura-1", b'{"text": "hi"}', content_type="application/json")
     assert raw.content == b"ID3" and raw.content_type == "audio/mpeg"
+    unknown = await client(FakeBinding(FakeStream([b"x"]))).run_raw(
+        "@cf/someone/unknown-model", b"{}", content_type="application/json")
+    assert unknown.content_type == "application/octet-stream"
 
 
 async def test_run_raw_json_query_becomes_binding_options() -> None:
