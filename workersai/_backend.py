@@ -27,7 +27,10 @@ __all__ = [
     "rest_path",
 ]
 
-Route: TypeAlias = Literal["run", "openai-chat", "openai-embeddings"]
+Route: TypeAlias = Literal[
+    "run", "openai-chat", "openai-embeddings", "models-search", "models-schema"
+]
+"""Where a call goes; the ``models-*`` routes are GETs whose body is the query."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,8 +45,14 @@ class Target:
 
     @property
     def enveloped(self) -> bool:
-        """Native answers wrap the output in ``{"result", "success", ...}``."""
-        return self.route == "run"
+        """Native answers wrap the output in ``{"result", "success", ...}`` (the model
+        list keeps its envelope: its ``result_info`` says how many pages there are)."""
+        return self.route in ("run", "models-schema")
+
+    @property
+    def method(self) -> Literal["GET", "POST"]:
+        """``GET`` for the models API (the body becomes the query), else ``POST``."""
+        return "GET" if self.route.startswith("models-") else "POST"
 
 
 @dataclass(slots=True, frozen=True)
@@ -81,6 +90,10 @@ def rest_path(target: Target) -> str:
         return f"/ai/run/{target.model}"
     if target.route == "openai-chat":
         return "/ai/v1/chat/completions"
+    if target.route == "models-search":
+        return "/ai/models/search"
+    if target.route == "models-schema":
+        return "/ai/models/schema"
     return "/ai/v1/embeddings"
 
 

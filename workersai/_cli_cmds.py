@@ -129,7 +129,7 @@ def _snapshot(args: argparse.Namespace, ctx: Context) -> CatalogSnapshot:
             raise
         return catalog.load()
     with ctx.client() as client:
-        return catalog.refresh(client, force=args.refresh, apply=False)
+        return client.models.refresh(force=args.refresh, apply=False)
 
 
 def models(args: argparse.Namespace, ctx: Context) -> int:

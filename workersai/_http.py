@@ -94,6 +94,7 @@ class _Call:
     """Everything one logical call needs, computed once before the first attempt."""
 
     path: str
+    method: str
     url: httpx.URL
     content: bytes
     headers: dict[str, str]
@@ -187,7 +188,13 @@ class _Shell:
             if options.timeout is not None:
                 timeouts = Timeouts.from_value(options.timeout)
                 timeout = _httpx_timeout(timeouts, stream=stream)
-        if isinstance(body, RawBody):
+        if target.method == "GET":  # the models API: the body is the query; no gateway
+            extra = options.extra_headers if options is not None else None
+            headers = self._merge(None, {}, None, extra)
+            query = body if isinstance(body, dict) else {}
+            url = url.copy_with(query=urllib.parse.urlencode(query).encode())
+            content = b""
+        elif isinstance(body, RawBody):
             content = body.data
             headers = {**headers, "content-type": body.content_type}
             if body.query:
@@ -195,7 +202,8 @@ class _Shell:
         else:
             content = _json.dumps(body)
         return _Call(
-            path, url, content, headers, timeout, timeouts.stream_idle, retries, target.enveloped
+            path, target.method, url, content, headers, timeout, timeouts.stream_idle, retries,
+            target.enveloped,
         )
 
     def retry_delay(
@@ -220,8 +228,8 @@ class _Shell:
                 raise err
             raise err from exc
         logger.debug(
-            "workersai: retrying POST %s in %.2fs (retry %d of %d) after %s",
-            call.path, delay, attempt + 1, call.max_retries, _describe(err),
+            "workersai: retrying %s %s in %.2fs (retry %d of %d) after %s",
+            call.method, call.path, delay, attempt + 1, call.max_retries, _describe(err),
         )
         return delay
 
@@ -331,8 +339,8 @@ class SyncHTTP(_Shell):
         attempt = 0
         while True:
             try:
-                r = self.http().post(
-                    call.url, content=call.content, headers=call.headers,
+                r = self.http().request(
+                    call.method, call.url, content=call.content, headers=call.headers,
                     timeout=call.timeout, follow_redirects=False,
                 )
                 return self.decode(call, r.status_code, r.headers, r.content, attempt)
@@ -417,8 +425,8 @@ class AsyncHTTP(_Shell):
         attempt = 0
         while True:
             try:
-                r = await self.http().post(
-                    call.url, content=call.content, headers=call.headers,
+                r = await self.http().request(
+                    call.method, call.url, content=call.content, headers=call.headers,
                     timeout=call.timeout, follow_redirects=False,
                 )
                 return self.decode(call, r.status_code, r.headers, r.content, attempt)

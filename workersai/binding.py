@@ -139,6 +139,8 @@ def _str(value: Any) -> str | None:
 
 def _inputs(target: Target, body: Body) -> tuple[dict[str, Any], dict[str, str] | None]:
     """The model input object and the query options of a call."""
+    if target.route.startswith("models-"):
+        raise ConfigurationError("this client's backend (a binding) cannot call the models API")
     if target.route != "run":
         raise InvalidInputError(
             "The Workers AI binding serves only the native endpoint (endpoint='native')"

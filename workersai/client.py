@@ -29,6 +29,7 @@ from .errors import (
     ResponseFormatError,
     WorkersAIError,
 )
+from .models import AsyncModels, Models
 from .types import (
     ChatParams,
     EmbeddingResult,
@@ -346,6 +347,11 @@ class Client(_Twin[httpx.Client, SyncBackend]):
     def __repr__(self) -> str:
         return _repr("Client", self.config)
 
+    @property
+    def models(self) -> Models:
+        """The models API: ``search``, ``schema`` and ``refresh`` (the live catalog)."""
+        return Models(self)
+
     def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
@@ -456,6 +462,11 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
 
     def __repr__(self) -> str:
         return _repr("AsyncClient", self.config)
+
+    @property
+    def models(self) -> AsyncModels:
+        """The models API: ``search``, ``schema`` and ``refresh`` (awaited)."""
+        return AsyncModels(self)
 
     async def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,

@@ -17,11 +17,11 @@ import pytest
 from workersai import AsyncClient, Client, catalog
 from workersai.catalog import CatalogRefreshWarning
 from workersai.catalog._cache import cache_path, read_cache, write_cache
-from workersai.catalog._live import _Pager
 from workersai.catalog._live_map import merge_entries, model_from_entry, task_slug
 from workersai.emulator import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator, ServerBusy
 from workersai.emulator import emulator_async_http_client as emu_async_client
 from workersai.errors import ResponseFormatError
+from workersai.wire.models import SearchPager as _Pager
 
 LLAMA = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 CREDS: dict[str, Any] = {"account_id": DEFAULT_ACCOUNT_ID, "api_token": DEFAULT_TOKEN}
@@ -56,7 +56,7 @@ def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> Client:
 def refresh_quietly(client: Client, **kw: Any) -> catalog.CatalogSnapshot:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a live refresh that works warns about nothing
-        return catalog.refresh(client, **kw)
+        return client.models.refresh(**kw)
 
 
 # --- mapping -------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ async def test_arefresh_matches_the_sync_twin(
     emulator_http_client: httpx.Client, tmp_path: Path
 ) -> None:
     aclient = AsyncClient(**CREDS, http_client=emulator_async_http_client)
-    asnap = await catalog.arefresh(aclient, cache_dir=tmp_path / "a", per_page=20)
+    asnap = await aclient.models.refresh(cache_dir=tmp_path / "a", per_page=20)
     snap = refresh_quietly(Client(**CREDS, http_client=emulator_http_client),
                            cache_dir=tmp_path / "s")
     assert asnap.source == "live" and asnap.models == snap.models
@@ -241,7 +241,7 @@ def test_failure_falls_back_to_stale_cache_with_a_warning(
                 client.config.base_url, now=time.time() - 10 * 86400)
     emulator.faults.add(ServerBusy())
     with pytest.warns(CatalogRefreshWarning, match="ServerError.*cached at"):
-        snap = catalog.refresh(client, cache_dir=tmp_path)
+        snap = client.models.refresh(cache_dir=tmp_path)
     assert snap.source == "cache" and snap.stale
     assert catalog.require(LLAMA).context_window == 777  # applied
 
@@ -249,7 +249,7 @@ def test_failure_falls_back_to_stale_cache_with_a_warning(
 def test_failure_without_cache_uses_shipped_table(tmp_path: Path) -> None:
     client = Client(**CREDS, http_client=httpx.Client(transport=wrong_token_transport()))
     with pytest.warns(CatalogRefreshWarning) as record:
-        snap = catalog.refresh(client, cache_dir=tmp_path)
+        snap = client.models.refresh(cache_dir=tmp_path)
     assert snap.source == "shipped" and snap.models == catalog.MODELS
     text = str(record[0].message)
     assert "AuthenticationError" in text and "shipped" in text and DEFAULT_TOKEN not in text
@@ -268,7 +268,7 @@ def test_missing_credentials_fall_back_and_do_not_raise(
                  "CF_AI_API_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     with pytest.warns(CatalogRefreshWarning, match="ConfigurationError"):
-        snap = catalog.refresh(Client(), cache_dir=tmp_path)
+        snap = Client().models.refresh(cache_dir=tmp_path)
     assert snap.source == "shipped"
 
 
@@ -276,7 +276,7 @@ def test_a_backend_without_http_falls_back(tmp_path: Path) -> None:
     client = Client(**CREDS)
     client._backend = object()  # type: ignore[assignment]  # e.g. a Workers binding
     with pytest.warns(CatalogRefreshWarning, match="cannot call the models API"):
-        assert catalog.refresh(client, cache_dir=tmp_path).source == "shipped"
+        assert client.models.refresh(cache_dir=tmp_path).source == "shipped"
 
 
 def test_unreadable_cache_is_no_cache_and_unwritable_cache_only_warns(tmp_path: Path) -> None:
@@ -291,7 +291,7 @@ def test_unreadable_cache_is_no_cache_and_unwritable_cache_only_warns(tmp_path: 
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.warns(CatalogRefreshWarning, match="could not write the models cache"):
-        assert catalog.refresh(client, cache_dir=blocker).source == "live"
+        assert client.models.refresh(cache_dir=blocker).source == "live"
 
 
 def test_malformed_answer_and_success_false_fall_back(tmp_path: Path) -> None:
@@ -303,10 +303,10 @@ def test_malformed_answer_and_success_false_fall_back(tmp_path: Path) -> None:
                               headers={"content-type": "application/json"})
 
     client = mock_client(answer)
-    with pytest.warns(CatalogRefreshWarning, match="not JSON"):
-        catalog.refresh(client, cache_dir=tmp_path)
+    with pytest.warns(CatalogRefreshWarning, match="malformed JSON"):
+        client.models.refresh(cache_dir=tmp_path)
     with pytest.warns(CatalogRefreshWarning, match="bad"):
-        catalog.refresh(client, cache_dir=tmp_path)
+        client.models.refresh(cache_dir=tmp_path)
 
 
 def test_request_carries_auth_and_no_gateway_header(tmp_path: Path) -> None:
@@ -382,7 +382,7 @@ async def test_arefresh_falls_back_too(tmp_path: Path) -> None:
     emu.faults.add(ServerBusy())
     aclient = AsyncClient(**CREDS, http_client=emu_async_client(emu), max_retries=0)
     with pytest.warns(CatalogRefreshWarning, match="shipped"):
-        snap = await catalog.arefresh(aclient, cache_dir=tmp_path)
+        snap = await aclient.models.refresh(cache_dir=tmp_path)
     assert snap.source == "shipped"
 
 

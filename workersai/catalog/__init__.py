@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 import warnings
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._models import MODELS, Family, JsonMode, ModelInfo, Reasoning, Task
+from ._table import BY_ID as _BY_ID
+from ._table import FREE_DAILY_NEURONS, NEURON_PRICE_USD, on_change
 
 __all__ = [
     "MODELS",
@@ -33,25 +34,7 @@ __all__ = [
     "FREE_DAILY_NEURONS",
 ]
 
-NEURON_PRICE_USD = 0.011 / 1000
-"""US dollars per neuron ($0.011 per 1,000 neurons)."""
-FREE_DAILY_NEURONS = 10_000
-"""Free allocation per day, reset at 00:00 UTC."""
-
-_BY_ID: dict[str, ModelInfo] = {m.id: m for m in MODELS}
 _warned: set[str] = set()
-_listeners: list[Callable[[], None]] = []
-
-
-def on_change(listener: Callable[[], None]) -> None:
-    """Call ``listener`` whenever the facts :func:`lookup` answers with change (a live
-    refresh applied, or a reset); caches derived from the catalog register here."""
-    _listeners.append(listener)
-
-
-def _changed() -> None:
-    for listener in _listeners:
-        listener()
 
 
 class DeprecatedModelWarning(DeprecationWarning):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeAlias, cast
 
 from ._models import MODELS, Family, ModelInfo, Task
+from ._table import NEURON_PRICE_USD
 
 __all__ = [
     "CAPABILITIES",
@@ -53,7 +54,6 @@ def task_slug(name: str) -> str:
 
 def neurons_per_m(usd_per_m: float) -> float:
     """Neurons per million tokens for a price in US dollars per million tokens."""
-    from . import NEURON_PRICE_USD  # the package defines it; imported late (no cycle)
 
     return round(usd_per_m / NEURON_PRICE_USD, 1)
 
