@@ -1,7 +1,7 @@
 """Chat and embedding jobs on the batch queue: neutral types in, neutral types out.
 
 The request bodies and reply parsing are those of ``Client.chat``/``Client.embed`` (the
-same helpers in ``workersai.client``), so a queued item is exactly the input a direct
+same declarations in ``workersai._ops``), so a queued item is exactly the input a direct
 call would send, and its output is read the same way.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._batch_plan import BatchResult
-from .client import _chat, _EmbedJob, _Outcome, _reply
+from ._ops import EmbedPlan, Outcome, chat_call, chat_reply
 from .errors import InvalidInputError, WorkersAIError
 from .types import ChatParams, EmbeddingResult, EmbedParams, Message, ResponseMeta
 
@@ -43,7 +43,8 @@ class ChatJob:
         if not isinstance(conversations, list):
             raise InvalidInputError("conversations must be a list of message lists")
         params = params if params is not None else ChatParams()
-        bodies = [_chat(model, msgs, params, "native", stream=False)[1] for msgs in conversations]
+        bodies = [chat_call(model, msgs, params, "native", stream=False)[1]
+                  for msgs in conversations]
         return cls(model, params, bodies)
 
     @staticmethod
@@ -57,7 +58,7 @@ class ChatJob:
             if i in result.failed:
                 continue
             try:
-                result.results[i] = _reply(raw, meta, self.model, self.params)
+                result.results[i] = chat_reply(raw, meta, self.model, self.params)
             except WorkersAIError as err:
                 result.results[i] = None
                 result.failed[i] = err
@@ -71,7 +72,7 @@ class ChatJob:
 class EmbedJob:
     """Texts cut into embedding requests (the catalog batch limit), one queued item each."""
 
-    job: _EmbedJob
+    job: EmbedPlan
     inputs: list[dict[str, Any]]
 
     @classmethod
@@ -80,7 +81,7 @@ class EmbedJob:
     ) -> EmbedJob | None:
         if isinstance(texts, list | tuple) and not texts:
             return None
-        job = _EmbedJob.plan(model, texts, params, batch_size, None)
+        job = EmbedPlan.plan(model, texts, params, batch_size, None)
         return cls(job, [job.body(b) for b in job.batches])
 
     @staticmethod
@@ -90,7 +91,7 @@ class EmbedJob:
     def vectors(self, result: BatchResult) -> EmbeddingResult:
         """Vectors in text order; ``BatchError``/the error itself as ``Client.embed`` does."""
         meta = _meta(result)
-        outcomes: list[_Outcome] = []
+        outcomes: list[Outcome] = []
         for i, batch in enumerate(self.job.batches):
             error = result.failed.get(i)
             if error is None:

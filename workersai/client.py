@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,15 +17,21 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from . import catalog
-from ._backend import AsyncBackend, Binary, RawBody, Route, StreamInfo, SyncBackend, Target
+from ._backend import AsyncBackend, Binary, RawBody, StreamInfo, SyncBackend, Target
 from ._http import AsyncHTTP, SyncHTTP
+from ._ops import DEFAULT_MAX_CONCURRENCY  # noqa: F401  (re-exported)
+from ._ops import EmbedPlan as _EmbedJob
+from ._ops import Outcome as _Outcome
+from ._ops import build as _build  # noqa: F401  (kept importable here)
+from ._ops import chat_call as _chat
+from ._ops import chat_reply as _reply
+from ._ops import parse as _parse
+from ._ops import rerank_body as _rerank_body
+from ._ops import run_target as _run_target
 from .binding import BindingBackend, SyncBindingGuard
 from .config import Config, GatewayOptions, RequestOptions, Timeouts
 from .errors import (
-    BatchError,
     InvalidInputError,
-    ResponseFormatError,
     WorkersAIError,
 )
 from .models import AsyncModels, Models
@@ -40,23 +45,11 @@ from .types import (
     RerankResult,
     ResponseMeta,
     StreamDelta,
-    Usage,
 )
-from .wire.chat import build_chat_request, parse_chat_reply
-from .wire.embeddings import (
-    build_embed_request,
-    effective_batch_size,
-    parse_embed_result,
-    plan_batches,
-    validate_texts,
-)
-from .wire.rerank import build_rerank_request, parse_rerank_result
+from .wire.rerank import parse_rerank_result
 from .wire.stream import StreamAssembler, coalesce
 
 __all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
-
-T = TypeVar("T")
-DEFAULT_MAX_CONCURRENCY = 4
 
 
 @dataclass(slots=True)
@@ -81,30 +74,6 @@ class RawReply:
 
 # --- logic shared by both twins ------------------------------------------------------------
 
-_SHAPE_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError)
-
-
-def _parse(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
-    """Run a wire parser; an unexpected answer shape becomes a ``ResponseFormatError``."""
-    try:
-        return fn(*args, **kw)
-    except WorkersAIError:
-        raise
-    except _SHAPE_ERRORS as exc:
-        raise ResponseFormatError(f"Unexpected Workers AI answer: {exc}") from exc
-
-
-def _build(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
-    """Run a wire builder; a bad argument type or value becomes an ``InvalidInputError``
-    (our own errors pass through unchanged)."""
-    try:
-        return fn(*args, **kw)
-    except WorkersAIError:
-        raise
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-        raise InvalidInputError(f"Cannot build the Workers AI request: {exc}") from exc
-
-
 def _config(config: Config | None, **settings: Any) -> Config:
     if config is None:
         return Config.resolve(**settings)
@@ -112,26 +81,6 @@ def _config(config: Config | None, **settings: Any) -> Config:
     if given:
         raise InvalidInputError(f"pass either config= or settings, not both (got {given})")
     return config
-
-
-def _chat(
-    model: str, messages: list[Message], params: ChatParams | None, endpoint: Endpoint,
-    stream: bool,
-) -> tuple[Target, dict[str, Any], ChatParams]:
-    """Target, body and params of one chat call (warns once for a deprecated model)."""
-    catalog.warn_if_deprecated(model)
-    params = params if params is not None else ChatParams()
-    if endpoint not in ("native", "openai"):
-        raise InvalidInputError(f"endpoint must be 'native' or 'openai', got {endpoint!r}")
-    body = _build(build_chat_request, model, messages, params, stream=stream, endpoint=endpoint)
-    route: Route = "run" if endpoint == "native" else "openai-chat"
-    return Target(model, route), body, params
-
-
-def _reply(result: Any, meta: ResponseMeta, model: str, params: ChatParams) -> Reply:
-    reply = _parse(parse_chat_reply, result, model=model, params=params)
-    reply.meta = meta
-    return reply
 
 
 def _feed(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
@@ -158,17 +107,6 @@ def _final(assembler: StreamAssembler, info: StreamInfo) -> StreamDelta:
     return delta
 
 
-_BINARY_TYPES = {"text-to-image": "image/png", "text-to-speech": "audio/mpeg"}
-"""Content types of binary answers by task, for carriers that do not say (the binding)."""
-
-
-def _run_target(model: str) -> Target:
-    """The target of a native run (warns once for a deprecated model)."""
-    catalog.warn_if_deprecated(model)
-    info = catalog.lookup(model)
-    return Target(model, media_type=_BINARY_TYPES.get(info.task) if info else None)
-
-
 def _raw_reply(result: Any, meta: ResponseMeta) -> RawReply:
     if isinstance(result, Binary):
         return RawReply(result.content, result.content_type, None, meta)
@@ -177,102 +115,6 @@ def _raw_reply(result: Any, meta: ResponseMeta) -> RawReply:
 
 def _run_result(result: Any, meta: ResponseMeta) -> RunResult:
     return RunResult(result.content if isinstance(result, Binary) else result, meta)
-
-
-_Outcome = tuple[list[list[float]], Usage | None, ResponseMeta] | WorkersAIError
-
-
-@dataclass(slots=True)
-class _EmbedJob:
-    """One ``embed`` call split into batches; merges the batch outcomes in input order."""
-
-    target: Target
-    texts: list[str]
-    params: EmbedParams
-    batches: list[range]
-    concurrency: int
-    on_progress: Callable[[int, int], None] | None = None
-    finished: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @classmethod
-    def plan(
-        cls, model: str, texts: list[str], params: EmbedParams | None,
-        batch_size: int | None, max_concurrency: int | None,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> _EmbedJob:
-        catalog.warn_if_deprecated(model)
-        validate_texts(texts)
-        if batch_size is not None and batch_size < 1:
-            raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
-        concurrency = DEFAULT_MAX_CONCURRENCY if max_concurrency is None else max_concurrency
-        if concurrency < 1:
-            raise InvalidInputError(f"max_concurrency must be >= 1, got {max_concurrency}")
-        size = effective_batch_size(model, batch_size)
-        batches = plan_batches(len(texts), size)
-        return cls(Target(model), texts, params or EmbedParams(), batches, concurrency,
-                   on_progress)
-
-    def done(self, batch: range, outcome: _Outcome) -> _Outcome:
-        """Count a finished batch (success or failure) and report progress."""
-        if self.on_progress is not None:
-            with self.lock:
-                self.finished += len(batch)
-                self.on_progress(self.finished, len(self.texts))
-        return outcome
-
-    def body(self, batch: range) -> dict[str, Any]:
-        texts = self.texts[batch.start : batch.stop]
-        return _build(build_embed_request, self.target.model, texts, self.params)
-
-    def parse(self, batch: range, result: Any, meta: ResponseMeta) -> _Outcome:
-        vectors, usage = _parse(parse_embed_result, result, expected=len(batch))
-        return vectors, usage, meta
-
-    def collect(self, outcomes: list[_Outcome]) -> EmbeddingResult:
-        n = len(self.texts)
-        vectors: list[list[float] | None] = [None] * n
-        failed: dict[int, WorkersAIError] = {}
-        usages: list[Usage] = []
-        metas: list[ResponseMeta] = []
-        for batch, outcome in zip(self.batches, outcomes, strict=True):
-            if isinstance(outcome, WorkersAIError):
-                failed.update(dict.fromkeys(batch, outcome))
-                continue
-            vectors[batch.start : batch.stop] = outcome[0]
-            if outcome[1] is not None:
-                usages.append(outcome[1])
-            metas.append(outcome[2])
-        if failed:
-            if len(failed) == n:  # nothing finished: the error itself says most
-                first = outcomes[0]
-                assert isinstance(first, WorkersAIError)
-                raise first
-            raise BatchError(
-                f"{len(failed)} of {n} texts failed to embed "
-                f"({len(self.batches) - len(metas)} of {len(self.batches)} batches)",
-                results=vectors, failed=failed,
-            )
-        return EmbeddingResult([v for v in vectors if v is not None], _sum(usages), metas)
-
-
-def _sum(usages: list[Usage]) -> Usage | None:
-    if not usages:
-        return None
-    neurons = [u.neurons for u in usages if u.neurons is not None]
-    return Usage(
-        input_tokens=sum(u.input_tokens for u in usages),
-        output_tokens=sum(u.output_tokens for u in usages),
-        total_tokens=sum(u.total_tokens for u in usages),
-        neurons=sum(neurons) if neurons else None,
-    )
-
-
-def _rerank_body(
-    model: str, query: str, documents: list[str], top_k: int | None
-) -> dict[str, Any]:
-    catalog.warn_if_deprecated(model)
-    return _build(build_rerank_request, model, query, documents, top_k)
 
 
 def _repr(kind: str, config: Config) -> str:

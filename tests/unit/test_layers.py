@@ -171,7 +171,7 @@ def _breaks_rule(module: str, target: str) -> bool:
 def test_the_graph_sees_the_packages() -> None:
     edges = graph()
     assert "workersai.client" in edges
-    assert "workersai.wire.chat" in edges["workersai.client"]
+    assert "workersai.wire.stream" in edges["workersai.client"]
     assert any(t.startswith("workersai") for t in edges["langchain_workersai.chat_models"])
 
 
@@ -200,3 +200,16 @@ def test_rules_catch_what_they_forbid() -> None:
     assert _breaks_rule("workersai.emulator._app", "workersai.wire.chat")
     assert not _breaks_rule("workersai.emulator._app", "workersai.catalog")
     assert _breaks_rule("workersai.wire.chat", "workersai._http")
+
+
+def test_no_module_reaches_into_the_client_privates() -> None:
+    """Shared call logic lives in ``workersai._ops``; nobody imports ``client._x`` names."""
+    found = []
+    for module, path in _files().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or module == "workersai.client":
+                continue
+            name = node.module or ""
+            if name == "workersai.client" or (node.level and name == "client"):
+                found += [f"{module}: {a.name}" for a in node.names if a.name.startswith("_")]
+    assert not found, found
