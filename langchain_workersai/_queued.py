@@ -82,9 +82,7 @@ def chat_queued(
     """``ChatWorkersAI.batch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
     with reraise():
-        from workersai import batch as wb  # loaded on first use
-        result = wb.chat_batch(llm._sync_client(), call.model, conversations, call.params,
-                               **knobs)
+        result = llm._sync_client().batch.chat(call.model, conversations, call.params, **knobs)
     return _messages(result, call.model, return_exceptions)
 
 
@@ -95,7 +93,6 @@ async def achat_queued(
     """``ChatWorkersAI.abatch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
     with reraise():
-        from workersai import batch as wb  # loaded on first use
-        result = await wb.achat_batch(llm._async_client(), call.model, conversations,
-                                      call.params, **knobs)
+        result = await llm._async_client().batch.chat(call.model, conversations, call.params,
+                                                     **knobs)
     return _messages(result, call.model, return_exceptions)

@@ -21,7 +21,7 @@ from workersai.integration import (
     audio_media_type,
     transcript_records,
 )
-from workersai.tasks import TranscribeParams, Transcript, atranscribe, transcribe
+from workersai.tasks import TranscribeParams, Transcript
 
 from ._common import ClientFields
 from ._errors import reraise
@@ -82,15 +82,15 @@ class WorkersAIAudioParser(ClientFields, BaseBlobParser):
         """Transcribe one blob."""
         data = blob.as_bytes()
         with reraise():
-            out = transcribe(self._sync_client(), self.model, data, self._params(blob, data))
+            out = self._sync_client().tasks.transcribe(self.model, data, self._params(blob, data))
         yield from self._documents(out, blob)
 
     async def aparse(self, blob: Blob) -> list[Document]:
         """Async :meth:`parse`."""
         data = await asyncio.to_thread(blob.as_bytes)
         with reraise():
-            out = await atranscribe(
-                self._async_client(), self.model, data, self._params(blob, data)
+            out = await self._async_client().tasks.transcribe(
+                self.model, data, self._params(blob, data)
             )
         return self._documents(out, blob)
 

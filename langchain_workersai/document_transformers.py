@@ -9,7 +9,7 @@ from langchain_core.documents import BaseDocumentTransformer, Document
 from pydantic import ConfigDict, Field
 
 from workersai.integration import DEFAULT_TASK_MODELS
-from workersai.tasks import Translation, atranslate, translate
+from workersai.tasks import Translation
 
 from ._common import ClientFields
 from ._errors import reraise
@@ -67,8 +67,8 @@ class WorkersAIDocumentTranslator(ClientFields, BaseDocumentTransformer):
         if not todo:
             return list(documents)
         with reraise():
-            out = translate(
-                self._sync_client(), self.model, [documents[i].page_content for i in todo],
+            out = self._sync_client().tasks.translate(
+                self.model, [documents[i].page_content for i in todo],
                 target, source, batch_size=self.batch_size,
             )
         return self._merge(documents, todo, out)
@@ -82,8 +82,8 @@ class WorkersAIDocumentTranslator(ClientFields, BaseDocumentTransformer):
         if not todo:
             return list(documents)
         with reraise():
-            out = await atranslate(
-                self._async_client(), self.model, [documents[i].page_content for i in todo],
+            out = await self._async_client().tasks.translate(
+                self.model, [documents[i].page_content for i in todo],
                 target, source, batch_size=self.batch_size, max_concurrency=self.max_concurrency,
             )
         return self._merge(documents, todo, out)

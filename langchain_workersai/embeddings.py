@@ -106,9 +106,8 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         if _empty(texts):  # no client, no request
             return []
         with reraise():
-            from workersai import batch as wb  # loaded on first use
-            result = wb.embed_batch(
-                self._sync_client(), self.model, texts, self._params("document"),
+            result = self._sync_client().batch.embed(
+                self.model, texts, self._params("document"),
                 batch_size=self.batch_size, **queue_knobs(queue),
             )
         return _vectors(result, len(texts))
@@ -120,9 +119,8 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         if _empty(texts):  # no client, no request
             return []
         with reraise():
-            from workersai import batch as wb  # loaded on first use
-            result = await wb.aembed_batch(
-                self._async_client(), self.model, texts, self._params("document"),
+            result = await self._async_client().batch.embed(
+                self.model, texts, self._params("document"),
                 batch_size=self.batch_size, **queue_knobs(queue),
             )
         return _vectors(result, len(texts))

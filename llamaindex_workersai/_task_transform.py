@@ -9,7 +9,7 @@ from llama_index.core.schema import BaseNode, MetadataMode, TransformComponent
 from pydantic import Field
 
 from workersai.integration import DEFAULT_TASK_MODELS
-from workersai.tasks import Translation, atranslate, translate
+from workersai.tasks import Translation
 
 from ._common import ConnectionMixin
 
@@ -64,8 +64,9 @@ class WorkersAIDocumentTranslator(ConnectionMixin, TransformComponent):
         todo = _todo(nodes)
         if not todo:
             return list(nodes)
-        out = translate(self._sync_client(), self.model, [_text(nodes[i]) for i in todo],
-                        target, source, batch_size=self.batch_size)
+        out = self._sync_client().tasks.translate(
+            self.model, [_text(nodes[i]) for i in todo], target, source,
+            batch_size=self.batch_size)
         return _merge(nodes, todo, out)
 
     async def acall(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
@@ -74,8 +75,8 @@ class WorkersAIDocumentTranslator(ConnectionMixin, TransformComponent):
         todo = _todo(nodes)
         if not todo:
             return list(nodes)
-        out = await atranslate(
-            self._async_client(), self.model, [_text(nodes[i]) for i in todo], target,
+        out = await self._async_client().tasks.translate(
+            self.model, [_text(nodes[i]) for i in todo], target,
             source, batch_size=self.batch_size, max_concurrency=self.max_concurrency,
         )
         return _merge(nodes, todo, out)

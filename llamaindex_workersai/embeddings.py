@@ -208,9 +208,8 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
         ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
         Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
-        from workersai import batch as wb  # loaded on first use
-        result = wb.embed_batch(
-            self._sync_client(), self.model_name, texts, self._params("document"),
+        result = self._sync_client().batch.embed(
+            self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
         )
         return list(result.vectors)
@@ -219,9 +218,8 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         self, texts: list[str], **queue: Any
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
-        from workersai import batch as wb  # loaded on first use
-        result = await wb.aembed_batch(
-            self._async_client(), self.model_name, texts, self._params("document"),
+        result = await self._async_client().batch.embed(
+            self.model_name, texts, self._params("document"),
             batch_size=self.embed_batch_size, **queue,
         )
         return list(result.vectors)

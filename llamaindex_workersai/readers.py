@@ -22,7 +22,7 @@ from workersai.integration import (
     audio_media_type,
     transcript_records,
 )
-from workersai.tasks import TranscribeParams, Transcript, atranscribe, transcribe
+from workersai.tasks import TranscribeParams, Transcript
 
 from ._common import ConnectionMixin
 
@@ -101,7 +101,8 @@ class WorkersAIAudioReader(ConnectionMixin, BasePydanticReader):
         """Transcribe each file in turn (``extra_info`` is merged into the metadata)."""
         for path in _paths(file):
             data = path.read_bytes()
-            out = transcribe(self._sync_client(), self.model, data, self._params(data, path.name))
+            params = self._params(data, path.name)
+            out = self._sync_client().tasks.transcribe(self.model, data, params)
             yield from self._documents(out, str(path), extra_info)
 
     def load_data(
@@ -117,8 +118,8 @@ class WorkersAIAudioReader(ConnectionMixin, BasePydanticReader):
         docs: list[Document] = []
         for path in _paths(file):
             data = await asyncio.to_thread(path.read_bytes)
-            out = await atranscribe(
-                self._async_client(), self.model, data, self._params(data, path.name)
+            out = await self._async_client().tasks.transcribe(
+                self.model, data, self._params(data, path.name)
             )
             docs.extend(self._documents(out, str(path), extra_info))
         return docs

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -48,6 +48,10 @@ from .types import (
 )
 from .wire.rerank import parse_rerank_result
 from .wire.stream import StreamAssembler, coalesce
+
+if TYPE_CHECKING:
+    from ._namespaces import AsyncBatch, AsyncTasks, Batch, Tasks
+    from .tasks._protocol import SupportsAsyncTasks, SupportsTasks
 
 __all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
 
@@ -194,6 +198,20 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         """The models API: ``search``, ``schema`` and ``refresh`` (the live catalog)."""
         return Models(self)
 
+    @property
+    def tasks(self) -> Tasks:
+        """Images, speech, translation, classification, ...: ``client.tasks.translate(...)``."""
+        from ._namespaces import Tasks  # loads the task modules on first use
+
+        return Tasks(self)
+
+    @property
+    def batch(self) -> Batch:
+        """The async batch queue: ``submit``, ``poll``, ``run``, ``chat``, ``embed``."""
+        from ._namespaces import Batch
+
+        return Batch(self)
+
     def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
@@ -310,6 +328,20 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         """The models API: ``search``, ``schema`` and ``refresh`` (awaited)."""
         return AsyncModels(self)
 
+    @property
+    def tasks(self) -> AsyncTasks:
+        """The verbs of ``Client.tasks``, awaited."""
+        from ._namespaces import AsyncTasks
+
+        return AsyncTasks(self)
+
+    @property
+    def batch(self) -> AsyncBatch:
+        """The verbs of ``Client.batch``, awaited."""
+        from ._namespaces import AsyncBatch
+
+        return AsyncBatch(self)
+
     async def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
@@ -390,3 +422,9 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+if TYPE_CHECKING:  # mypy proves the twins keep satisfying what tasks and batch need
+
+    def _conforms(sync: Client, aio: AsyncClient) -> tuple[SupportsTasks, SupportsAsyncTasks]:
+        return sync, aio

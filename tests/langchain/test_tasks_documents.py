@@ -173,16 +173,16 @@ def test_unknown_audio_bytes_take_their_type_from_the_file_name(
 async def test_translator_passes_its_concurrency_and_batch_size(
     emu_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from langchain_workersai import document_transformers as module
+    from workersai._namespaces import AsyncTasks, _Verb
 
     seen: dict[str, Any] = {}
-    real = module.atranslate
+    real = AsyncTasks.translate.fn  # client.tasks.translate on an AsyncClient
 
     async def spy(*args: Any, **kwargs: Any) -> Any:
         seen.update(kwargs)
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(module, "atranslate", spy)
+    monkeypatch.setattr(AsyncTasks, "translate", _Verb(spy))
     translator = WorkersAIDocumentTranslator(**emu_kwargs, target_lang="fr", max_concurrency=3,
                                              batch_size=5)
     await translator.atransform_documents([Document("a")])

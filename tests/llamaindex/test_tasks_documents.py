@@ -128,16 +128,16 @@ async def test_translator_in_an_ingestion_pipeline(emu_target: Target) -> None:
 async def test_translator_passes_its_concurrency_and_batch_size(
     emu_target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from llamaindex_workersai import _task_transform as module
+    from workersai._namespaces import AsyncTasks, _Verb
 
     seen: dict[str, Any] = {}
-    real = module.atranslate
+    real = AsyncTasks.translate.fn  # client.tasks.translate on an AsyncClient
 
     async def spy(*args: Any, **kwargs: Any) -> Any:
         seen.update(kwargs)
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(module, "atranslate", spy)
+    monkeypatch.setattr(AsyncTasks, "translate", _Verb(spy))
     translator = WorkersAIDocumentTranslator(**emu_target.kwargs, target_lang="fr",
                                              max_concurrency=3, batch_size=5)
     await translator.acall([Document(text="a")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +33,14 @@ class Twin:
     aclient: AsyncClient
 
     def __call__(self, name: str, *args: Any, **kw: Any) -> Any:
+        verb = VERBS[name]  # client.batch.<verb>: the same name on both twins
         if self.kind == "sync":
-            return getattr(wb, name)(self.client, *args, **kw)
-        return asyncio.run(getattr(wb, "a" + name)(self.aclient, *args, **kw))
+            return getattr(self.client.batch, verb)(*args, **kw)
+        return asyncio.run(getattr(self.aclient.batch, verb)(*args, **kw))
+
+
+VERBS = {"run_batch": "run", "chat_batch": "chat", "embed_batch": "embed",
+         "submit_batch": "submit", "poll": "poll"}
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -154,7 +160,7 @@ def test_final_poll_error_is_raised(twin: Twin, emulator: Emulator) -> None:
 def test_backoff_schedule_drives_the_sleeps(monkeypatch: pytest.MonkeyPatch,
                                             emulator_http_client: httpx.Client) -> None:
     slept: list[float] = []
-    monkeypatch.setattr(wb.time, "sleep", slept.append)
+    monkeypatch.setattr(time, "sleep", slept.append)
     client = Client(account_id=DEFAULT_ACCOUNT_ID, api_token=DEFAULT_TOKEN,
                     http_client=emulator_http_client)
     wb.run_batch(client, LLM, [{"prompt": "Hi"}], poll_interval=1.0, backoff=2.0)

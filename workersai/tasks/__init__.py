@@ -1,22 +1,23 @@
 """The other Workers AI tasks: images, speech, translation, classification and more.
 
 Each task is a pure request builder, a pure reply parser and two thin calls (sync and
-async) that take a ``workersai.Client`` / ``AsyncClient``. Bad input raises
-:class:`~workersai.errors.InvalidInputError` before any request. Results are neutral
+async), reached through the client: ``client.tasks.translate(...)`` on a
+``workersai.Client``, ``await aclient.tasks.translate(...)`` on an ``AsyncClient``. Bad
+input raises :class:`~workersai.errors.InvalidInputError` before any request. Results are neutral
 dataclasses (:mod:`workersai.tasks` re-exports them); no framework is imported.
 
 Example::
 
     from workersai import Client
-    from workersai.tasks import generate_image, transcribe
 
     with Client() as client:
-        image = generate_image(client, "@cf/black-forest-labs/flux-1-schnell", "a red fox")
+        image = client.tasks.generate_image("@cf/black-forest-labs/flux-1-schnell", "a red fox")
         image.save("fox.jpg")
 """
 
 from __future__ import annotations
 
+from .._deprecate import deprecated_alias as _alias
 from ._call import TaskReply, TaskRequest
 from ._classify import (
     aclassify_image,
@@ -131,3 +132,27 @@ __all__ = [
     "Classification", "Box", "Detection", "Detections", "Summary", "ImageDescription",
     "DescribeParams",
 ]
+
+
+# The calls of the previous release, ``verb(client, ...)``: one more release as deprecated
+# aliases of ``client.tasks.verb(...)`` (same names on Client and AsyncClient).
+generate_image = _alias(generate_image, "tasks.generate_image", "client.tasks.generate_image")
+agenerate_image = _alias(agenerate_image, "tasks.agenerate_image", "client.tasks.generate_image")
+transcribe = _alias(transcribe, "tasks.transcribe", "client.tasks.transcribe")
+atranscribe = _alias(atranscribe, "tasks.atranscribe", "client.tasks.transcribe")
+synthesize_speech = _alias(synthesize_speech, "tasks.synthesize_speech",
+                           "client.tasks.synthesize_speech")
+asynthesize_speech = _alias(asynthesize_speech, "tasks.asynthesize_speech",
+                            "client.tasks.synthesize_speech")
+translate = _alias(translate, "tasks.translate", "client.tasks.translate")
+atranslate = _alias(atranslate, "tasks.atranslate", "client.tasks.translate")
+classify_text = _alias(classify_text, "tasks.classify_text", "client.tasks.classify_text")
+aclassify_text = _alias(aclassify_text, "tasks.aclassify_text", "client.tasks.classify_text")
+classify_image = _alias(classify_image, "tasks.classify_image", "client.tasks.classify_image")
+aclassify_image = _alias(aclassify_image, "tasks.aclassify_image", "client.tasks.classify_image")
+detect_objects = _alias(detect_objects, "tasks.detect_objects", "client.tasks.detect_objects")
+adetect_objects = _alias(adetect_objects, "tasks.adetect_objects", "client.tasks.detect_objects")
+summarize = _alias(summarize, "tasks.summarize", "client.tasks.summarize")
+asummarize = _alias(asummarize, "tasks.asummarize", "client.tasks.summarize")
+describe_image = _alias(describe_image, "tasks.describe_image", "client.tasks.describe_image")
+adescribe_image = _alias(adescribe_image, "tasks.adescribe_image", "client.tasks.describe_image")

@@ -8,7 +8,7 @@ audio or image bytes and some answer with raw PNG or MP3 bytes instead of JSON.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ..config import RequestOptions
 from ..types import ResponseMeta
@@ -88,10 +88,3 @@ class SupportsAsyncTasks(Protocol):
         options: RequestOptions | None = None,
     ) -> RawReplyLike: ...
 
-
-if TYPE_CHECKING:  # mypy proves the public clients keep satisfying these protocols
-
-    from ..client import AsyncClient, Client
-
-    def _conforms(sync: Client, aio: AsyncClient) -> tuple[SupportsTasks, SupportsAsyncTasks]:
-        return sync, aio
