@@ -33,6 +33,7 @@ from ._errors import (
     WorkersAITimeoutError,
     WorkersAITransportError,
     WorkersAITruncatedStreamError,
+    WorkersAIUnexpectedArgumentError,
 )
 from .chat_models import DEFAULT_CHAT_MODEL, ChatWorkersAI
 from .embeddings import BGE_QUERY_INSTRUCTION, DEFAULT_EMBEDDING_MODEL, WorkersAIEmbeddings
@@ -55,6 +56,7 @@ __all__ = [
     "WorkersAIContextLengthError",
     "WorkersAIDeprecatedModelError",
     "WorkersAIInvalidInputError",
+    "WorkersAIUnexpectedArgumentError",
     "WorkersAILoRANotSupportedError",
     "WorkersAIModelNotFoundError",
     "WorkersAINotFoundError",

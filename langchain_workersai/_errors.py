@@ -28,6 +28,7 @@ from workersai import errors as wa
 
 __all__ = [
     "WorkersAIInvalidInputError",
+    "WorkersAIUnexpectedArgumentError",
     "WorkersAITransportError",
     "WorkersAIConnectError",
     "WorkersAITimeoutError",
@@ -56,6 +57,10 @@ __all__ = [
 
 class WorkersAIInvalidInputError(wa.InvalidInputError, ModelInvalidRequestError):
     """Input that cannot be sent (raised before any request)."""
+
+
+class WorkersAIUnexpectedArgumentError(wa.UnexpectedArgumentError, ModelInvalidRequestError):
+    """An unknown per-call keyword argument (also a ``TypeError``)."""
 
 
 class WorkersAITransportError(wa.TransportError, ModelConnectionError):
@@ -144,6 +149,7 @@ class WorkersAIServerError(wa.ServerError, ModelAPIError):
 
 _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAIInvalidInputError,
+    WorkersAIUnexpectedArgumentError,
     WorkersAITransportError,
     WorkersAIConnectError,
     WorkersAITimeoutError,

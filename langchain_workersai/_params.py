@@ -1,8 +1,9 @@
 """Per-call keyword arguments -> one resolved chat call (model, params, options).
 
 Every keyword a caller may pass to ``invoke``/``stream`` (or bind) is listed here; an
-unknown one is a ``TypeError`` naming ``model_kwargs`` as the way to send extra body
-fields. Nothing unlisted ever reaches the request body.
+unknown one is an ``UnexpectedArgumentError`` (an ``InvalidInputError`` and a
+``TypeError``) naming ``model_kwargs`` as the way to send extra body fields. Nothing
+unlisted ever reaches the request body.
 """
 
 from __future__ import annotations
@@ -12,29 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from workersai.config import RequestOptions
-from workersai.integration import TRANSPORT_KEYS, request_options
+from workersai.integration import SAMPLING_FIELDS, TRANSPORT_KEYS, reject_unknown, request_options
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
 from ._tools import to_tool_choice, to_tool_spec
 
 __all__ = ["SAMPLING_FIELDS", "CALL_KEYS", "ChatCall", "resolve_call", "to_response_format"]
 
-SAMPLING_FIELDS = (
-    "temperature",
-    "max_tokens",
-    "top_p",
-    "top_k",
-    "seed",
-    "repetition_penalty",
-    "frequency_penalty",
-    "presence_penalty",
-    "lora",
-    "reasoning_effort",
-)
-"""Sampling fields: constructor defaults, each overridable per call."""
-
 _TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls", "strict", "response_format")
-_OTHER_KEYS = ("model", "endpoint", "stream_usage", "model_kwargs", "stop")
+_OTHER_KEYS = ("model", "endpoint", "stream_usage", "model_kwargs")
 _IGNORED = ("stream", "ls_structured_output_format", "structured_output_format")
 CALL_KEYS = frozenset(SAMPLING_FIELDS + TRANSPORT_KEYS + _TOOL_KEYS + _OTHER_KEYS + _IGNORED)
 """Every keyword argument ``ChatWorkersAI`` accepts per call."""
@@ -51,28 +38,20 @@ class ChatCall:
     stream_usage: bool
 
 
-def _check_keys(kwargs: Mapping[str, Any]) -> None:
-    unknown = sorted(set(kwargs) - CALL_KEYS)
-    if unknown:
-        raise TypeError(
-            f"ChatWorkersAI got unexpected keyword argument(s) {unknown}. "
-            "Pass extra request body fields explicitly as model_kwargs={...}."
-        )
-
-
 def resolve_call(
     defaults: Mapping[str, Any], kwargs: Mapping[str, Any], stop: list[str] | None
 ) -> ChatCall:
     """Merge the instance's ``defaults`` with per-call ``kwargs`` (per-call wins)."""
-    _check_keys(kwargs)
+    reject_unknown(kwargs, CALL_KEYS, "ChatWorkersAI", "model_kwargs")
     values = {**defaults, **{k: v for k, v in kwargs.items() if k not in _IGNORED}}
     if stop is not None:
         values["stop"] = stop
     tools = values.get("tools") or []
     specs = [to_tool_spec(t, strict=values.get("strict")) for t in tools]
+    sampling = {name: values.get(name) for name in SAMPLING_FIELDS}
+    sampling["stop"] = list(values["stop"]) if values.get("stop") else None
     params = ChatParams(
-        **{name: values.get(name) for name in SAMPLING_FIELDS},
-        stop=list(values["stop"]) if values.get("stop") else None,
+        **sampling,
         tools=specs,
         tool_choice=to_tool_choice(values.get("tool_choice"), [s.name for s in specs]),
         parallel_tool_calls=values.get("parallel_tool_calls"),

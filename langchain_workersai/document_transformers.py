@@ -8,7 +8,7 @@ from typing import Any
 from langchain_core.documents import BaseDocumentTransformer, Document
 from pydantic import ConfigDict, Field
 
-from workersai.integration import DEFAULT_TASK_MODELS
+from workersai.integration import DEFAULT_TASK_MODELS, reject_unknown
 from workersai.tasks import Translation
 
 from ._common import ClientFields
@@ -53,9 +53,7 @@ class WorkersAIDocumentTranslator(ClientFields, BaseDocumentTransformer):
     """Requests in flight at once (async)."""
 
     def _langs(self, kwargs: dict[str, Any]) -> tuple[str, str | None]:
-        unknown = sorted(set(kwargs) - _CALL_KEYS)
-        if unknown:
-            raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
+        reject_unknown(kwargs, _CALL_KEYS, "WorkersAIDocumentTranslator")
         return kwargs.get("target_lang", self.target_lang), kwargs.get(
             "source_lang", self.source_lang
         )

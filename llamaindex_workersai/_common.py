@@ -8,7 +8,6 @@ use, once per instance, and an injected ``httpx`` client is passed through untou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from pydantic import (
@@ -27,7 +26,6 @@ from workersai.config import (
     env_base_url,
     env_gateway,
 )
-from workersai.errors import InvalidInputError
 from workersai.integration import LazyClients
 
 __all__: list[str] = []
@@ -96,13 +94,3 @@ class ConnectionMixin(LazyClients):
         if isinstance(value, str):
             return SecretStr(value) if value else None
         return value
-
-
-def reject_unknown(kwargs: Iterable[str], allowed: Iterable[str], where: str) -> None:
-    """Raise before any request when a call gets a keyword we would otherwise drop."""
-    unknown = sorted(set(kwargs) - set(allowed))
-    if unknown:
-        raise InvalidInputError(
-            f"{where} got unexpected keyword argument(s) {', '.join(unknown)}; "
-            "pass extra request-body fields as additional_kwargs={...}."
-        )

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from workersai.config import RequestOptions
 from workersai.errors import InvalidInputError
-from workersai.integration import TRANSPORT_KEYS, request_options
+from workersai.integration import SAMPLING_FIELDS, TRANSPORT_KEYS, reject_unknown, request_options
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
-from ._common import reject_unknown
 from ._messages import resolve_tool_choice, to_tool_spec
 
 __all__: list[str] = []
-
-_NOT_SAMPLING = frozenset(
-    {"tools", "tool_choice", "parallel_tool_calls", "response_format", "extra"}
-)
-SAMPLING_FIELDS = tuple(f.name for f in fields(ChatParams) if f.name not in _NOT_SAMPLING)
-"""Fields settable on the instance and overridable per call (``None`` = not sent)."""
 
 CALL_KWARGS = frozenset(
     {
@@ -49,7 +42,7 @@ class ChatCall:
 
 def build_call(defaults: Mapping[str, Any], kwargs: Mapping[str, Any], where: str) -> ChatCall:
     """Merge instance ``defaults`` (fields by name) with per-call ``kwargs``."""
-    reject_unknown(kwargs, CALL_KWARGS, where)
+    reject_unknown(kwargs, CALL_KWARGS, where, "additional_kwargs")
     values = {name: kwargs.get(name, defaults.get(name)) for name in SAMPLING_FIELDS}
     if isinstance(values["stop"], str):
         values["stop"] = [values["stop"]]

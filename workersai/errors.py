@@ -5,6 +5,7 @@
     WorkersAIError
      ├── ConfigurationError            missing/malformed account id or token (no request made)
      ├── InvalidInputError             bad input caught before any request (also a ValueError)
+     │    └── UnexpectedArgumentError  an unknown per-call keyword argument (also a TypeError)
      ├── TransportError                no HTTP answer
      │    ├── ConnectError             could not connect (retryable)
      │    └── TimeoutError             connect/read/stream-idle timeout (retryable)
@@ -41,6 +42,7 @@ __all__ = [
     "WorkersAIError",
     "ConfigurationError",
     "InvalidInputError",
+    "UnexpectedArgumentError",
     "TransportError",
     "ConnectError",
     "TimeoutError",
@@ -82,6 +84,13 @@ class ConfigurationError(WorkersAIError, ValueError):
 
 class InvalidInputError(WorkersAIError, ValueError):
     """The caller's input cannot be sent; raised before any request."""
+
+
+class UnexpectedArgumentError(InvalidInputError, TypeError):
+    """A per-call keyword argument nobody would read; refused rather than dropped.
+
+    Also a ``TypeError``, the error Python raises for an unexpected keyword argument.
+    """
 
 
 class TransportError(WorkersAIError):

@@ -11,7 +11,10 @@ rest of the public core; an adapter for a third framework can use the same piece
   (:data:`LEFT_OUT_OF_PICKLES`). Subclasses call ``self._sync_client()`` /
   ``self._async_client()``.
 * :func:`request_options`: per-call keyword arguments (:data:`TRANSPORT_KEYS`) to
-  :class:`workersai.RequestOptions`.
+  :class:`workersai.RequestOptions`; :data:`SAMPLING_FIELDS`, the one table of the
+  ``ChatParams`` fields an adapter exposes as settings overridable per call;
+  :func:`reject_unknown`, the one answer to an unknown per-call argument
+  (:class:`~workersai.errors.UnexpectedArgumentError`); :data:`DEFAULT_CHAT_MODEL`.
 * The task-tool runner: :data:`TOOL_TASKS` (one :class:`ToolTask` per tool: name,
   description, argument schema, core call, result shaping), :func:`run_tool` /
   :func:`arun_tool`, :func:`given_arguments` / :func:`tool_arguments`, and the tools'
@@ -55,15 +58,22 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from ._fields import LEFT_OUT_OF_PICKLES, TRANSPORT_KEYS, LazyClients, request_options
+from .errors import UnexpectedArgumentError
+from .types import ChatParams
 
 __all__ = [
     "LazyClients",
     "LEFT_OUT_OF_PICKLES",
     "TRANSPORT_KEYS",
     "request_options",
+    "DEFAULT_CHAT_MODEL",
+    "SAMPLING_FIELDS",
+    "reject_unknown",
     "Answer",
     "ToolTask",
     "TOOL_TASKS",
@@ -77,6 +87,32 @@ __all__ = [
     "audio_media_type",
     "transcript_records",
 ]
+
+DEFAULT_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+"""The chat model both front ends use when none is given."""
+
+_NOT_SAMPLING = frozenset({"tools", "tool_choice", "parallel_tool_calls", "response_format",
+                           "extra"})
+SAMPLING_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(ChatParams) if f.name not in _NOT_SAMPLING)
+"""The ``ChatParams`` fields an adapter exposes as instance settings, each overridable per
+call (``max_tokens``, ``temperature``, ..., ``stop``, ``lora``, ``reasoning_effort``)."""
+
+
+def reject_unknown(kwargs: Iterable[str], allowed: Iterable[str], where: str,
+                   extra_fields: str | None = None) -> None:
+    """Refuse the keyword arguments of a call that nobody would read (never drop them).
+
+    ``extra_fields`` names the adapter's way to send extra body fields (for instance
+    ``model_kwargs``), which the message then suggests.
+    """
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        hint = (f" Pass extra request body fields explicitly as {extra_fields}={{...}}."
+                if extra_fields else "")
+        raise UnexpectedArgumentError(
+            f"{where} got unexpected keyword argument(s) {unknown}.{hint}")
+
 
 _LAZY = {
     "Answer": ".tasks._tool_run", "ToolTask": ".tasks._tool_run",

@@ -115,8 +115,9 @@ def test_every_sampling_field_overrides_per_call() -> None:
         "presence_penalty": 0.4,
         "lora": "my-adapter",
         "reasoning_effort": "low",
+        "stop": ["END"],
     }
-    assert set(values) == set(SAMPLING_FIELDS)
+    assert set(values) == set(SAMPLING_FIELDS)  # the core's one table (stop included)
     call = resolve_call({**DEFAULTS, "temperature": 0.9}, values, None)
     for name, value in values.items():
         assert getattr(call.params, name) == value
