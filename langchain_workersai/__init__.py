@@ -36,7 +36,12 @@ from ._errors import (
     WorkersAIUnexpectedArgumentError,
 )
 from .chat_models import DEFAULT_CHAT_MODEL, ChatWorkersAI
-from .embeddings import BGE_QUERY_INSTRUCTION, DEFAULT_EMBEDDING_MODEL, WorkersAIEmbeddings
+from .embeddings import (
+    BGE_QUERY_INSTRUCTION,
+    DEFAULT_EMBED_MODEL,
+    DEFAULT_EMBEDDING_MODEL,
+    WorkersAIEmbeddings,
+)
 from .rerankers import DEFAULT_RERANK_MODEL, WorkersAIReranker
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "WorkersAIReranker",
     "WorkersAICostHandler",
     "DEFAULT_CHAT_MODEL",
+    "DEFAULT_EMBED_MODEL",
     "DEFAULT_EMBEDDING_MODEL",
     "DEFAULT_RERANK_MODEL",
     "BGE_QUERY_INSTRUCTION",

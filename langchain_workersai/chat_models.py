@@ -22,6 +22,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, Field
 
 from workersai import catalog
+from workersai.integration import DEFAULT_CHAT_MODEL
 from workersai.types import Endpoint
 
 from ._blocks import register as _register_block_translator
@@ -36,7 +37,6 @@ from ._tools import check_tool_choice, format_tool
 
 __all__ = ["ChatWorkersAI", "DEFAULT_CHAT_MODEL"]
 
-DEFAULT_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 
 _register_block_translator()
 

@@ -7,15 +7,18 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
 
+from workersai.integration import DEFAULT_EMBED_MODEL
 from workersai.types import EmbeddingResult, EmbedParams
 
 from ._common import ClientFields
 from ._errors import WorkersAIResponseFormatError, reraise
 from ._queued import queue_knobs
 
-__all__ = ["WorkersAIEmbeddings", "DEFAULT_EMBEDDING_MODEL", "BGE_QUERY_INSTRUCTION"]
+__all__ = ["WorkersAIEmbeddings", "DEFAULT_EMBED_MODEL", "DEFAULT_EMBEDDING_MODEL",
+           "BGE_QUERY_INSTRUCTION"]
 
-DEFAULT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5"
+DEFAULT_EMBEDDING_MODEL = DEFAULT_EMBED_MODEL
+"""The earlier name of :data:`DEFAULT_EMBED_MODEL` (both front ends now share the core's)."""
 BGE_QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: "
 """The query prefix the BGE v1.5 model card recommends for retrieval."""
 
@@ -35,7 +38,7 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_EMBEDDING_MODEL, alias="model_name")
+    model: str = Field(default=DEFAULT_EMBED_MODEL, alias="model_name")
     """Workers AI embedding model id."""
     batch_size: int | None = Field(default=None, gt=0)
     """Texts per request; defaults to the model's limit and is capped by it."""

@@ -9,6 +9,7 @@ from langchain_core.callbacks import Callbacks
 from langchain_core.documents import BaseDocumentCompressor, Document
 from pydantic import ConfigDict, Field
 
+from workersai.integration import DEFAULT_RERANK_MODEL
 from workersai.types import RerankResult
 
 from ._common import ClientFields
@@ -16,7 +17,6 @@ from ._errors import reraise
 
 __all__ = ["WorkersAIReranker", "DEFAULT_RERANK_MODEL"]
 
-DEFAULT_RERANK_MODEL = "@cf/baai/bge-reranker-base"
 
 
 class WorkersAIReranker(ClientFields, BaseDocumentCompressor):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._structured import StructuredOutputError
 from .embeddings import DEFAULT_EMBED_MODEL, WorkersAIEmbedding
-from .llms import DEFAULT_MODEL, WorkersAI
+from .llms import DEFAULT_CHAT_MODEL, DEFAULT_MODEL, WorkersAI
 from .postprocessor import DEFAULT_RERANK_MODEL, WorkersAIRerank
 
 _LAZY = {  # the cost handler and the task wrappers load when first asked for
@@ -39,6 +39,7 @@ __all__ = [
     "WorkersAIRerank",
     "WorkersAICostEventHandler",
     "StructuredOutputError",
+    "DEFAULT_CHAT_MODEL",
     "DEFAULT_MODEL",
     "DEFAULT_EMBED_MODEL",
     "DEFAULT_RERANK_MODEL",

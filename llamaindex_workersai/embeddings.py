@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 
 from workersai import catalog
 from workersai.errors import InvalidInputError
+from workersai.integration import DEFAULT_EMBED_MODEL
 from workersai.types import EmbedParams
 
 from ._common import ConnectionMixin
@@ -19,7 +20,6 @@ from ._embed_batch import dispatcher, embedding_events, progress_bar
 
 __all__ = ["WorkersAIEmbedding", "DEFAULT_EMBED_MODEL"]
 
-DEFAULT_EMBED_MODEL = "@cf/baai/bge-base-en-v1.5"
 
 
 def batch_limit(model: str) -> int:

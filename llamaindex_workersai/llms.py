@@ -37,6 +37,7 @@ from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from workersai import catalog
 from workersai.errors import InvalidInputError
+from workersai.integration import DEFAULT_CHAT_MODEL
 
 from ._common import ConnectionMixin
 from ._messages import (
@@ -55,9 +56,10 @@ from ._structured import json_mode_call, parse_output, uses_native_json
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
-__all__ = ["WorkersAI", "DEFAULT_MODEL"]
+__all__ = ["WorkersAI", "DEFAULT_CHAT_MODEL", "DEFAULT_MODEL"]
 
-DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+DEFAULT_MODEL = DEFAULT_CHAT_MODEL
+"""The earlier name of :data:`DEFAULT_CHAT_MODEL` (both front ends now share the core's)."""
 
 dispatcher = get_dispatcher(__name__)
 
@@ -78,7 +80,7 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
     """
 
     model: str = Field(
-        default=DEFAULT_MODEL,
+        default=DEFAULT_CHAT_MODEL,
         validation_alias=AliasChoices("model", "model_name"),
         description="Workers AI model id (also accepted as model_name).",
     )

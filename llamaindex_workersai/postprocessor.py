@@ -11,13 +11,13 @@ from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 from pydantic import AliasChoices, Field
 
+from workersai.integration import DEFAULT_RERANK_MODEL
 from workersai.types import RerankResult
 
 from ._common import ConnectionMixin
 
 __all__ = ["WorkersAIRerank", "DEFAULT_RERANK_MODEL"]
 
-DEFAULT_RERANK_MODEL = "@cf/baai/bge-reranker-base"
 
 dispatcher = get_dispatcher(__name__)
 

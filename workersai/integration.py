@@ -14,7 +14,8 @@ rest of the public core; an adapter for a third framework can use the same piece
   :class:`workersai.RequestOptions`; :data:`SAMPLING_FIELDS`, the one table of the
   ``ChatParams`` fields an adapter exposes as settings overridable per call;
   :func:`reject_unknown`, the one answer to an unknown per-call argument
-  (:class:`~workersai.errors.UnexpectedArgumentError`); :data:`DEFAULT_CHAT_MODEL`.
+  (:class:`~workersai.errors.UnexpectedArgumentError`); the default models
+  (:data:`DEFAULT_CHAT_MODEL`, :data:`DEFAULT_EMBED_MODEL`, :data:`DEFAULT_RERANK_MODEL`).
 * The task-tool runner: :data:`TOOL_TASKS` (one :class:`ToolTask` per tool: name,
   description, argument schema, core call, result shaping), :func:`run_tool` /
   :func:`arun_tool`, :func:`given_arguments` / :func:`tool_arguments`, and the tools'
@@ -72,6 +73,8 @@ __all__ = [
     "TRANSPORT_KEYS",
     "request_options",
     "DEFAULT_CHAT_MODEL",
+    "DEFAULT_EMBED_MODEL",
+    "DEFAULT_RERANK_MODEL",
     "SAMPLING_FIELDS",
     "reject_unknown",
     "Answer",
@@ -90,6 +93,10 @@ __all__ = [
 
 DEFAULT_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 """The chat model both front ends use when none is given."""
+DEFAULT_EMBED_MODEL = "@cf/baai/bge-base-en-v1.5"
+"""The embedding model both front ends use when none is given."""
+DEFAULT_RERANK_MODEL = "@cf/baai/bge-reranker-base"
+"""The reranker both front ends use when none is given."""
 
 _NOT_SAMPLING = frozenset({"tools", "tool_choice", "parallel_tool_calls", "response_format",
                            "extra"})

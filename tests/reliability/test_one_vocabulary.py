@@ -1,5 +1,5 @@
-"""The two front ends speak one vocabulary: the core's sampling table and the same error
-for an unknown per-call argument."""
+"""The two front ends speak one vocabulary: the core's sampling table, the core's default
+models, and the same error for an unknown per-call argument."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 from langchain_core.messages import HumanMessage
 from llama_index.core.base.llms.types import ChatMessage
 
+import langchain_workersai
+import llamaindex_workersai
 from langchain_workersai import ChatWorkersAI
 from langchain_workersai import _params as lc_params
 from llamaindex_workersai import WorkersAI
@@ -36,3 +38,11 @@ def test_unknown_per_call_argument_is_the_same_error(call: Any) -> None:
         call()
     assert isinstance(info.value, InvalidInputError) and isinstance(info.value, TypeError)
 
+def test_both_default_to_the_same_chat_model() -> None:
+    assert langchain_workersai.DEFAULT_CHAT_MODEL == integration.DEFAULT_CHAT_MODEL
+    assert llamaindex_workersai.DEFAULT_CHAT_MODEL == integration.DEFAULT_CHAT_MODEL
+    assert llamaindex_workersai.DEFAULT_MODEL == integration.DEFAULT_CHAT_MODEL  # old name
+    assert ChatWorkersAI().model == WorkersAI().model == integration.DEFAULT_CHAT_MODEL
+    assert langchain_workersai.DEFAULT_EMBED_MODEL == llamaindex_workersai.DEFAULT_EMBED_MODEL
+    assert langchain_workersai.DEFAULT_EMBEDDING_MODEL == integration.DEFAULT_EMBED_MODEL
+    assert langchain_workersai.DEFAULT_RERANK_MODEL == llamaindex_workersai.DEFAULT_RERANK_MODEL
