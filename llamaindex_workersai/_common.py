@@ -31,7 +31,7 @@ from workersai.integration import LazyClients
 __all__: list[str] = []
 
 
-class ConnectionMixin(LazyClients):
+class ClientFields(LazyClients):
     """Credentials, endpoint, gateway and transport knobs, plus the lazy core clients.
 
     Pickling: a pickled instance holds no API token, no core client and none of the

@@ -40,7 +40,7 @@ class ChatCall:
     options: RequestOptions | None
 
 
-def build_call(defaults: Mapping[str, Any], kwargs: Mapping[str, Any], where: str) -> ChatCall:
+def resolve_call(defaults: Mapping[str, Any], kwargs: Mapping[str, Any], where: str) -> ChatCall:
     """Merge instance ``defaults`` (fields by name) with per-call ``kwargs``."""
     reject_unknown(kwargs, CALL_KWARGS, where, "additional_kwargs")
     values = {name: kwargs.get(name, defaults.get(name)) for name in SAMPLING_FIELDS}

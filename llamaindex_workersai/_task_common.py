@@ -16,11 +16,11 @@ from pydantic import BaseModel, Field
 
 from workersai.integration import Answer, ToolTask, arun_tool, run_tool, tool_arguments
 
-from ._common import ConnectionMixin
+from ._common import ClientFields
 
 __all__: list[str] = []
 
-class TaskTool(ConnectionMixin, AsyncBaseTool):
+class TaskTool(ClientFields, AsyncBaseTool):
     """A Workers AI task as a LlamaIndex tool; each subclass sets its ``_task``."""
 
     _task: ClassVar[ToolTask]

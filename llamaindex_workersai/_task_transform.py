@@ -11,12 +11,12 @@ from pydantic import Field
 from workersai.integration import DEFAULT_TASK_MODELS
 from workersai.tasks import Translation
 
-from ._common import ConnectionMixin
+from ._common import ClientFields
 
 __all__ = ["WorkersAIDocumentTranslator"]
 
 
-class WorkersAIDocumentTranslator(ConnectionMixin, TransformComponent):
+class WorkersAIDocumentTranslator(ClientFields, TransformComponent):
     """Translate the text of Documents and nodes; metadata is kept plus the languages.
 
     Returns copies (inputs are not changed; ids are kept) whose metadata adds

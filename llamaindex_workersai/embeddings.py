@@ -15,7 +15,7 @@ from workersai.errors import InvalidInputError
 from workersai.integration import DEFAULT_EMBED_MODEL
 from workersai.types import EmbedParams
 
-from ._common import ConnectionMixin
+from ._common import ClientFields
 from ._embed_batch import dispatcher, embedding_events, progress_bar
 
 __all__ = ["WorkersAIEmbedding", "DEFAULT_EMBED_MODEL"]
@@ -36,7 +36,7 @@ def _text_list(texts: Any) -> list[str]:
     return list(texts)
 
 
-class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
+class WorkersAIEmbedding(ClientFields, BaseEmbedding):
     """Workers AI text embeddings (bge, bge-m3, qwen3-embedding, embeddinggemma, ...).
 
     ``embed_batch_size`` defaults to the model's per-request limit and is capped by it;

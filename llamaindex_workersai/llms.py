@@ -39,7 +39,7 @@ from workersai import catalog
 from workersai.errors import InvalidInputError
 from workersai.integration import DEFAULT_CHAT_MODEL
 
-from ._common import ConnectionMixin
+from ._common import ClientFields
 from ._messages import (
     legacy_tool_call_dicts,
     legacy_tool_calls,
@@ -49,7 +49,7 @@ from ._messages import (
     to_messages,
     to_tool_spec,
 )
-from ._params import SAMPLING_FIELDS, ChatCall, build_call
+from ._params import SAMPLING_FIELDS, ChatCall, resolve_call
 from ._stream import StreamState
 from ._structured import json_mode_call, parse_output, uses_native_json
 
@@ -64,7 +64,7 @@ DEFAULT_MODEL = DEFAULT_CHAT_MODEL
 dispatcher = get_dispatcher(__name__)
 
 
-class WorkersAI(ConnectionMixin, FunctionCallingLLM):
+class WorkersAI(ClientFields, FunctionCallingLLM):
     """Cloudflare Workers AI chat models for LlamaIndex: tools, streaming, JSON mode.
 
     Credentials come from ``account_id``/``api_token`` or the environment
@@ -144,7 +144,7 @@ class WorkersAI(ConnectionMixin, FunctionCallingLLM):
         defaults = {name: getattr(self, name) for name in SAMPLING_FIELDS}
         defaults.update(model=self.model, endpoint=self.endpoint,
                         additional_kwargs=self.additional_kwargs)
-        return build_call(defaults, kwargs, where)
+        return resolve_call(defaults, kwargs, where)
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         call = self._call(kwargs, "chat")

@@ -14,7 +14,7 @@ from pydantic import AliasChoices, Field
 from workersai.integration import DEFAULT_RERANK_MODEL
 from workersai.types import RerankResult
 
-from ._common import ConnectionMixin
+from ._common import ClientFields
 
 __all__ = ["WorkersAIRerank", "DEFAULT_RERANK_MODEL"]
 
@@ -22,7 +22,7 @@ __all__ = ["WorkersAIRerank", "DEFAULT_RERANK_MODEL"]
 dispatcher = get_dispatcher(__name__)
 
 
-class WorkersAIRerank(ConnectionMixin, BaseNodePostprocessor):
+class WorkersAIRerank(ClientFields, BaseNodePostprocessor):
     """Rerank retrieved nodes with a Workers AI reranker (bge-reranker-base, -v2-m3).
 
     Returns new ``NodeWithScore``s, best first, at most ``top_n`` of them.

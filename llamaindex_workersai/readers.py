@@ -24,14 +24,14 @@ from workersai.integration import (
 )
 from workersai.tasks import TranscribeParams, Transcript
 
-from ._common import ConnectionMixin
+from ._common import ClientFields
 
 __all__ = ["WorkersAIAudioReader"]
 
 Files = str | Path | Sequence[str | Path]
 
 
-class WorkersAIAudioReader(ConnectionMixin, BasePydanticReader):
+class WorkersAIAudioReader(ClientFields, BasePydanticReader):
     """Transcribe audio files into Documents with timing metadata.
 
     ``mode="single"`` gives one Document per file whose metadata holds ``source``,
