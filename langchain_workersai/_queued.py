@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage
@@ -16,9 +16,25 @@ from ._messages import to_neutral_messages
 from ._output import reply_to_message
 
 if TYPE_CHECKING:
+    from langchain_core.prompt_values import PromptValue
+
+    from workersai import AsyncClient, Client
     from workersai import batch as wb
 
-    from .chat_models import ChatWorkersAI
+    from ._params import ChatCall
+
+
+class ChatWorkersAI(Protocol):
+    """What the queued calls use of ``ChatWorkersAI`` (typed here, so that this module
+    and ``chat_models``, which calls it, do not import each other)."""
+
+    def _call(self, stop: list[str] | None, kwargs: dict[str, Any]) -> ChatCall: ...
+
+    def _convert_input(self, item: LanguageModelInput) -> PromptValue: ...
+
+    def _sync_client(self) -> Client: ...
+
+    def _async_client(self) -> AsyncClient: ...
 
 __all__ = [
     "BATCH_KEYS", "achat_queued", "chat_queued", "queue_knobs", "split_batch_kwargs",

@@ -8,16 +8,27 @@ import datetime as _dt
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from . import catalog
-from ._cli import Context
 from .catalog import CatalogSnapshot, ModelInfo
 from .config import Config
 from .cost import CallCost, cost_of
 from .errors import ConfigurationError, InvalidInputError
 from .types import ChatParams, Message, ResponseMeta, StreamDelta
 
+if TYPE_CHECKING:
+    from .client import Client
+
 __all__ = ["COMMANDS", "emulator", "format_cost", "models_table"]
+
+
+class Context(Protocol):
+    """What a command needs besides its arguments (``_cli.Context`` is the real one)."""
+
+    def client(self) -> Client:
+        """A client from the environment."""
+        ...
 
 
 def format_cost(cost: CallCost) -> str:
