@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from workersai.config import (
+    DEFAULT_MAX_RETRIES,
     GatewayOptions,
     Timeouts,
     env_account_id,
@@ -67,7 +68,8 @@ class ClientFields(LazyClients):
     timeout: float | Timeouts | None = Field(
         default=None, description="Seconds (read and stream idle) or a full Timeouts."
     )
-    max_retries: int = Field(default=2, ge=0, description="Retries on 429/5xx/connection errors.")
+    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0,
+                             description="Retries on 429/5xx/connection errors.")
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers added to every request."
     )

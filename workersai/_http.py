@@ -181,12 +181,8 @@ class _Shell:
         timeout = self._stream_timeout if stream else self._timeout
         if options is not None:
             headers = self._call_headers(options)
-            if options.max_retries is not None:
-                if options.max_retries < 0:
-                    raise errors.InvalidInputError("max_retries must be >= 0")
-                retries = options.max_retries
+            timeouts, retries = self.config.call_settings(options)
             if options.timeout is not None:
-                timeouts = Timeouts.from_value(options.timeout)
                 timeout = _httpx_timeout(timeouts, stream=stream)
         if target.method == "GET":  # the models API: the body is the query; no gateway
             extra = options.extra_headers if options is not None else None

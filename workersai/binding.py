@@ -183,15 +183,7 @@ class BindingBackend:
         )
 
     def _settings(self, options: RequestOptions | None) -> tuple[Timeouts, int]:
-        timeouts, retries = self.config.timeouts, self.config.max_retries
-        if options is not None:
-            if options.timeout is not None:
-                timeouts = Timeouts.from_value(options.timeout)
-            if options.max_retries is not None:
-                if options.max_retries < 0:
-                    raise InvalidInputError("max_retries must be >= 0")
-                retries = options.max_retries
-        return timeouts, retries
+        return self.config.call_settings(options)
 
     async def _run(
         self, model: str, inputs: dict[str, Any], opts: dict[str, Any], wait: float,

@@ -157,6 +157,17 @@ def _check_metadata(metadata: dict[str, Any]) -> None:
             )
 
 
+DEFAULT_MAX_RETRIES = 2
+"""Retries of a retryable failure (429, 5xx, connection errors) when none is configured."""
+
+
+def check_retries(value: int) -> int:
+    """``value`` when it is a valid retry budget (the one place that checks it)."""
+    if value < 0:
+        raise InvalidInputError(f"max_retries must be >= 0, got {value}")
+    return value
+
+
 @dataclass(slots=True, frozen=True)
 class RequestOptions:
     """Per-call transport options; every field overrides the client's setting."""
@@ -182,6 +193,17 @@ class Config:
     max_retries: int = 2
     default_headers: dict[str, str] = field(default_factory=dict)
 
+    def call_settings(self, options: RequestOptions | None) -> tuple[Timeouts, int]:
+        """The timeouts and retry budget of one call: this config's, overridden by
+        ``options``. Resolved once per call, the same way for every backend."""
+        if options is None:
+            return self.timeouts, self.max_retries
+        timeouts = self.timeouts if options.timeout is None else Timeouts.from_value(
+            options.timeout)
+        retries = self.max_retries if options.max_retries is None else check_retries(
+            options.max_retries)
+        return timeouts, retries
+
     @classmethod
     def resolve(
         cls,
@@ -198,9 +220,7 @@ class Config:
         """Fill unset values from the environment. Does no I/O and never fails on
         missing credentials (that is checked at the first request)."""
         token = SecretStr(api_token) if isinstance(api_token, str) else api_token
-        retries = 2 if max_retries is None else max_retries
-        if retries < 0:
-            raise InvalidInputError(f"max_retries must be >= 0, got {retries}")
+        retries = check_retries(DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
         return cls(
             account_id=account_id or env_account_id(),
             api_token=token or env_api_token(),

@@ -97,3 +97,17 @@ def test_gateway_headers() -> None:
 def test_gateway_option_validation(opts: GatewayOptions) -> None:
     with pytest.raises(InvalidInputError):
         opts.headers()
+
+
+def test_call_settings_resolve_options_once_for_every_backend() -> None:
+    from workersai.config import DEFAULT_MAX_RETRIES, Config, RequestOptions, Timeouts
+    from workersai.errors import InvalidInputError
+
+    config = Config(max_retries=3, timeouts=Timeouts(read=9.0))
+    assert config.call_settings(None) == (config.timeouts, 3)
+    timeouts, retries = config.call_settings(RequestOptions(max_retries=0, timeout=1.5))
+    assert retries == 0 and timeouts.read == 1.5
+    assert config.call_settings(RequestOptions(gateway="g")) == (config.timeouts, 3)
+    with pytest.raises(InvalidInputError, match="max_retries must be >= 0, got -1"):
+        config.call_settings(RequestOptions(max_retries=-1))
+    assert Config.resolve(max_retries=None).max_retries == DEFAULT_MAX_RETRIES
