@@ -180,3 +180,14 @@ def test_models_schema_carries_the_documented_fields(emu: Emulator, model: str) 
         assert result[side]["additionalProperties"] is True
         assert result[side]["description"] == f"JSON Schema definition for the model's {noun}"
     assert "oneOf" in result["input"] or "properties" in result["input"]
+
+
+def test_docs_snippet_runs() -> None:
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
+    (block,) = re.findall(r"```python\n(.*?)```", doc.read_text(), re.DOTALL)
+    namespace: dict[str, object] = {}
+    exec(block, namespace)
+    assert str(namespace["step"]).startswith("Thought: ")
