@@ -23,6 +23,17 @@ def test_offline_snippet_runs() -> None:
     assert len(emu.script) == 1  # type: ignore[attr-defined]
 
 
+@pytest.mark.emulator
+def test_agent_snippet_runs() -> None:
+    pytest.importorskip("langgraph")
+    block = next(b for b in _python_blocks() if "create_react_agent" in b)
+    namespace: dict[str, object] = {}
+    exec(block, namespace)
+    offline = namespace["offline"]
+    assert len(offline.script) == 0  # type: ignore[attr-defined]
+    assert len(offline.requests) == 4  # type: ignore[attr-defined]
+
+
 def test_readme_has_the_two_commands() -> None:
     text = README.read_text()
     assert 'pip install -e ".[all]" && python examples/main.py' in text

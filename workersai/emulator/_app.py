@@ -6,7 +6,8 @@ Routes (``/client/v4`` prefix optional; ``{id}`` a 32-hex-digit account id):
   ``?queueRequest=true`` for the batch flow; ``POST /accounts/{id}/ai/run`` with
   ``{"model", "input"}`` (needs ``cf-aig-gateway-id`` for ``@cf/`` models);
 * ``POST /accounts/{id}/ai/v1/chat/completions``, ``/ai/v1/embeddings``,
-  ``/ai/v1/responses`` (bare OpenAI objects; errors keep the Cloudflare envelope);
+  ``/ai/v1/responses`` (bare OpenAI objects; errors keep the Cloudflare envelope;
+  ``stream`` gives Responses events there, see :mod:`._render_responses_sse`);
   ``GET /ai/v1/models`` is 405;
 * ``GET /accounts/{id}/ai/models/search`` and ``/ai/models/schema?model=``;
 * legacy gateway host paths ``/v1/{id}/{gateway}/workers-ai/{model or v1/...}``.
@@ -37,6 +38,7 @@ from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
 from ._jsonenc import dumps, loads
 from ._render_llm import RenderCtx, neurons, render_json
+from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
 from ._script import Script, scripted_plan
 from ._tasks import TASK_MODELS, handle_task
@@ -338,6 +340,9 @@ class Emulator:
         if ctx.shape in _INLINE_REASONING:  # shapes without a reasoning field
             plan = inline_reasoning(plan)
         billed = neurons(info, plan.prompt_tokens, plan.completion_tokens)
+        if stream and endpoint == "responses":
+            return EmuResponse(200, self._headers(rng, "text/event-stream", billed=billed),
+                               responses_stream(plan, ctx))
         if stream and ctx.shape != "responses":
             options = body.get("stream_options")
             include = isinstance(options, dict) and options.get("include_usage") is True
@@ -376,7 +381,6 @@ class Emulator:
         model, info, body = self._openai_body(request)
         if info.family != "gpt-oss":
             raise EmuError(400, 5007, f"No such model {model} or task")
-        body.pop("stream", None)  # Responses streaming is not emulated: a JSON body
         return self._chat(rng, model, info, body, "responses")
 
     def _openai_embeddings(self, request: EmuRequest, rng: random.Random) -> EmuResponse:

@@ -7,7 +7,10 @@ Search filters: ``task`` (task name such as ``Text Generation``, or the catalog 
 then ``page`` (from 1) and ``per_page`` (default 20, at most 100). Model ``properties``
 are ``[{property_id, value}]`` with string values, except ``price`` (``[{unit, price,
 currency}]``) and ``reasoning_effort`` (an object). Schema: input and output JSON Schemas
-built from the catalog facts (family, limits, defaults).
+built from the catalog facts (family, limits, defaults); each carries the fields
+Cloudflare's API reference for ``GET /accounts/{account_id}/ai/models/schema`` shows,
+``"type": "object"``, ``"additionalProperties": true`` and a ``description`` ("JSON Schema
+definition for the model's input parameters" / "... output format").
 """
 
 from __future__ import annotations
@@ -176,8 +179,23 @@ def _embed_schema(info: ModelInfo) -> tuple[dict[str, Any], dict[str, Any]]:
             {"type": "object", "properties": out_props})
 
 
+_INPUT_DOC = "JSON Schema definition for the model's input parameters"
+_OUTPUT_DOC = "JSON Schema definition for the model's output format"
+
+
+def _documented(inp: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {"type": "object", "additionalProperties": True,
+                      "description": _INPUT_DOC, **inp},
+            "output": {"type": "object", "additionalProperties": True,
+                       "description": _OUTPUT_DOC, **out}}
+
+
 def model_schema(model: str | None) -> dict[str, Any]:
-    """``{"input", "output"}`` JSON Schemas for ``model``."""
+    """``{"input", "output"}`` JSON Schemas for ``model`` (see the module docstring)."""
+    return _documented(*_schemas(model))
+
+
+def _schemas(model: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     info = lookup(model or "")
     if info is None:
         raise EmuError(400, 5007, f"No such model {model} or task", req_id=False)
@@ -185,14 +203,13 @@ def model_schema(model: str | None) -> dict[str, Any]:
         output = {"type": "object", "properties": {
             "response": {"type": "string"}, "tool_calls": {"type": "array"},
             "usage": {"type": "object"}}, "required": ["response"]}
-        return {"input": _llm_schema(info), "output": output}
+        return _llm_schema(info), output
     if info.task == "text-embeddings":
-        inp, out = _embed_schema(info)
-        return {"input": inp, "output": out}
+        return _embed_schema(info)
     if info.family == "reranker":
-        return {"input": {"type": "object", "required": ["query", "contexts"], "properties": {
+        return ({"type": "object", "required": ["query", "contexts"], "properties": {
             "query": _STR1, "top_k": {"type": "integer", "minimum": 1},
             "contexts": {"type": "array", "items": {"type": "object", "properties": {
                 "text": _STR1}}}}},
-            "output": {"type": "object", "properties": {"response": {"type": "array"}}}}
-    return {"input": {"type": "object"}, "output": {"type": "object"}}
+            {"type": "object", "properties": {"response": {"type": "array"}}})
+    return {"type": "object"}, {"type": "object"}
