@@ -14,6 +14,10 @@ The rules, in order (the first that applies decides the reply):
    in the last user message (see :mod:`._args`): ``"What is the value of
    magic_function(3)?"`` gives ``{"input": 3}``; ``"weather in San Francisco, CA"`` gives
    ``{"location": "San Francisco, CA"}``. One call per reply.
+   *Forced by instruction* (models whose schema has no ``tool_choice``): with no
+   ``tool_choice`` in the body, a system-turn sentence ``Answer only by calling ...``
+   acts as ``"required"``, or as a named choice when it names exactly one offered tool
+   in backticks (``Answer only by calling the tool `lookup```).
    *Several named tools:* after a tool result, a tool that the last user message names
    exactly and that has not been called since that message is called next (in the
    order the tools are offered), so a task naming two tools gets both, one per turn.
@@ -244,7 +248,26 @@ def read_conversation(body: dict[str, Any], info: ModelInfo) -> Conversation:
     kwargs = body.get("chat_template_kwargs")
     if isinstance(kwargs, dict) and kwargs.get("enable_thinking") is False:
         conv.thinking = False
+    if conv.tool_choice is None and conv.forced is None:
+        _instructed_choice(conv)
     return conv
+
+
+_FORCE_SENTENCE = re.compile(r"Answer only by calling([^.;\n]*)")
+
+
+def _instructed_choice(conv: Conversation) -> None:
+    """Rule 1b: a system sentence ``Answer only by calling ...`` forces a tool call (the
+    backticked tool it names when that tool is offered, else as ``"required"``)."""
+    match = _FORCE_SENTENCE.search(conv.system)
+    if match is None or not conv.tools:
+        return
+    named = re.findall(r"`([^`]+)`", match.group(1))
+    offered = {t.name for t in conv.tools}
+    if len(named) == 1 and named[0] in offered:
+        conv.forced = named[0]
+    else:
+        conv.tool_choice = "required"
 
 
 # --- the rules ----------------------------------------------------------------------------
