@@ -31,6 +31,7 @@ from ._errors import (
     WorkersAIServerError,
     WorkersAIStreamError,
     WorkersAITimeoutError,
+    WorkersAIToolCallMissingError,
     WorkersAITransportError,
     WorkersAITruncatedStreamError,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "WorkersAIRequestTimeoutError",
     "WorkersAIRequestTooLargeError",
     "WorkersAIResponseFormatError",
+    "WorkersAIToolCallMissingError",
     "WorkersAIServerError",
     "WorkersAIStreamError",
     "WorkersAITimeoutError",

@@ -34,6 +34,7 @@ __all__ = [
     "WorkersAIStreamError",
     "WorkersAITruncatedStreamError",
     "WorkersAIResponseFormatError",
+    "WorkersAIToolCallMissingError",
     "WorkersAIAPIError",
     "WorkersAIBadRequestError",
     "WorkersAIContextLengthError",
@@ -80,6 +81,10 @@ class WorkersAITruncatedStreamError(wa.TruncatedStreamError, ModelAPIError):
 
 class WorkersAIResponseFormatError(wa.ResponseFormatError, ModelAPIError):
     """Workers AI answered with a body that could not be read."""
+
+
+class WorkersAIToolCallMissingError(wa.ToolCallMissingError, ModelAPIError):
+    """A forced tool call (``tool_choice`` any/required/named) did not come back."""
 
 
 class WorkersAIAPIError(wa.APIError, ModelAPIError):
@@ -150,6 +155,7 @@ _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAIStreamError,
     WorkersAITruncatedStreamError,
     WorkersAIResponseFormatError,
+    WorkersAIToolCallMissingError,
     WorkersAIAPIError,
     WorkersAIBadRequestError,
     WorkersAIContextLengthError,

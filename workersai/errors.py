@@ -11,6 +11,7 @@
      ├── StreamError                  a stream that did not finish properly
      │    └── TruncatedStreamError     closed without [DONE] or a finish reason
      ├── ResponseFormatError           a body we could not read (malformed JSON, wrong shape)
+     │    └── ToolCallMissingError     a forced tool call did not come back
      ├── APIError                      the API answered with an error (status, code, message)
      │    ├── BadRequestError          400 (5006 bad input, ...)
      │    │    ├── ContextLengthError  the input is longer than the model's context
@@ -47,6 +48,7 @@ __all__ = [
     "StreamError",
     "TruncatedStreamError",
     "ResponseFormatError",
+    "ToolCallMissingError",
     "APIError",
     "BadRequestError",
     "ContextLengthError",
@@ -117,6 +119,10 @@ class ResponseFormatError(WorkersAIError):
         super().__init__(message)
         self.status_code = status_code
         self.body = body[:500]
+
+
+class ToolCallMissingError(ResponseFormatError):
+    """A tool call was forced (``tool_choice`` any/required/named) but none came back."""
 
 
 class APIError(WorkersAIError):

@@ -16,7 +16,7 @@ from .conftest import Target
 
 pytestmark = pytest.mark.emulator
 
-LORA_MODEL = "@cf/google/gemma-3-12b-it"
+LORA_MODEL = "@cf/meta/llama-3.2-11b-vision-instruct"
 PLAIN_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 HI = [ChatMessage(role="user", content="hi")]
 

@@ -18,6 +18,10 @@ The rules, in order (the first that applies decides the reply):
    (an integer ``index``) is called with the best choice; a handoff tool's ``*agent*``
    parameter gets an agent its description lists; after a handoff, the agent that took
    over calls its best-matching tool.
+   *Forced by instruction* (models whose schema has no ``tool_choice``): with no
+   ``tool_choice`` in the body, a system-turn sentence ``Answer only by calling ...``
+   acts as ``"required"``, or as a named choice when it names exactly one offered tool
+   in backticks (``Answer only by calling the tool `lookup```).
    *Several named tools:* after a tool result, a tool that the last user message names
    exactly and that has not been called since that message is called next (in the
    order the tools are offered), so a task naming two tools gets both, one per turn.

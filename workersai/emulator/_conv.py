@@ -12,6 +12,7 @@ with its description.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,7 +202,26 @@ def read_conversation(body: dict[str, Any], info: ModelInfo) -> Conversation:
     kwargs = body.get("chat_template_kwargs")
     if isinstance(kwargs, dict) and kwargs.get("enable_thinking") is False:
         conv.thinking = False
+    if conv.tool_choice is None and conv.forced is None:
+        _instructed_choice(conv)
     return conv
+
+
+_FORCE_SENTENCE = re.compile(r"Answer only by calling([^.;\n]*)")
+
+
+def _instructed_choice(conv: Conversation) -> None:
+    """A system sentence ``Answer only by calling ...`` forces a tool call (the
+    backticked tool it names when that tool is offered, else as ``"required"``)."""
+    match = _FORCE_SENTENCE.search(conv.system)
+    if match is None or not conv.tools:
+        return
+    named = re.findall(r"`([^`]+)`", match.group(1))
+    offered = {t.name for t in conv.tools}
+    if len(named) == 1 and named[0] in offered:
+        conv.forced = named[0]
+    else:
+        conv.tool_choice = "required"
 
 
 def score_tool(tool: Tool, text: str) -> int:

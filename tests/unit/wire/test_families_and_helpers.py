@@ -28,10 +28,11 @@ def test_rules_carry_catalog_facts_and_endpoint_overrides() -> None:
     mistral = chat_rules("@cf/mistralai/mistral-small-3.1-24b-instruct")
     assert (mistral.json_mode, mistral.lora, mistral.vision, mistral.tool_choice) == (
         "guided_json",
-        True,
+        False,  # the catalog says LoRA, its published input schema has no lora field
         True,
         False,
     )
+    assert chat_rules("@cf/meta/llama-3.2-11b-vision-instruct").lora
     openai = chat_rules("@cf/mistralai/mistral-small-3.1-24b-instruct", "openai")
     assert openai.tool_choice and openai.merge_same_role
     assert chat_rules("@cf/deepseek-ai/deepseek-r1-distill-qwen-32b").think
