@@ -9,7 +9,7 @@ token (see :class:`ClientFields`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ConfigDict, Field, SecretStr
 
@@ -21,9 +21,20 @@ from workersai.config import (
     env_api_token,
     env_base_url,
     env_gateway,
+    masked_headers,
 )
 
-__all__ = ["ClientFields"]
+__all__ = ["ClientFields", "mask_serialized_headers"]
+
+S = TypeVar("S")
+
+
+def mask_serialized_headers(data: S) -> S:
+    """``to_json`` output with the secret ``default_headers`` values masked."""
+    kwargs = data.get("kwargs") if isinstance(data, dict) else None
+    if isinstance(kwargs, dict) and isinstance(kwargs.get("default_headers"), dict):
+        kwargs["default_headers"] = masked_headers(kwargs["default_headers"])
+    return data
 
 
 class ClientFields(LazyClients):

@@ -15,6 +15,7 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
+from langchain_core.load.serializable import SerializedConstructor, SerializedNotImplemented
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
@@ -25,7 +26,7 @@ from workersai import catalog
 from workersai.types import Endpoint
 
 from ._blocks import register as _register_block_translator
-from ._common import ClientFields
+from ._common import ClientFields, mask_serialized_headers
 from ._errors import reraise
 from ._messages import to_neutral_messages
 from ._output import PROVIDER, delta_to_chunk, reply_to_chunk, reply_to_result
@@ -103,6 +104,11 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
     @property
     def lc_secrets(self) -> dict[str, str]:
         return {"api_token": "CLOUDFLARE_API_TOKEN"}
+
+    def to_json(self) -> SerializedConstructor | SerializedNotImplemented:
+        """LangChain's serialized form (also what callbacks and tracers get), with secret
+        ``default_headers`` values masked; pass them again after ``load``."""
+        return mask_serialized_headers(super().to_json())
 
     @property
     def _identifying_params(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._structured import StructuredOutputError
 from .embeddings import DEFAULT_EMBED_MODEL, WorkersAIEmbedding
-from .llms import DEFAULT_MODEL, WorkersAI
+from .llms import DEFAULT_MODEL, INVALID_ARGUMENTS, WorkersAI, invalid_tool_arguments
 from .postprocessor import DEFAULT_RERANK_MODEL, WorkersAIRerank
 
 _LAZY = {  # the cost handler and the task wrappers load when first asked for
@@ -42,6 +42,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_EMBED_MODEL",
     "DEFAULT_RERANK_MODEL",
+    "INVALID_ARGUMENTS",
+    "invalid_tool_arguments",
     "WorkersAIAudioReader",
     "WorkersAIDocumentTranslator",
 ]

@@ -42,6 +42,8 @@ from workersai.types import StreamDelta
 
 from ._common import ConnectionMixin
 from ._messages import (
+    INVALID_ARGUMENTS,
+    invalid_tool_arguments,
     legacy_tool_call_dicts,
     legacy_tool_calls,
     parse_tool_kwargs,
@@ -57,7 +59,7 @@ from ._structured import json_mode_call, parse_output, uses_native_json
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
-__all__ = ["WorkersAI", "DEFAULT_MODEL"]
+__all__ = ["WorkersAI", "DEFAULT_MODEL", "INVALID_ARGUMENTS", "invalid_tool_arguments"]
 
 DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 

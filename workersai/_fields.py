@@ -13,16 +13,31 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, PrivateAttr, SecretStr, field_validator
+from pydantic import BaseModel, PrivateAttr, SecretStr, field_serializer, field_validator
 
-from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
+from .config import (
+    GatewayOptions,
+    MaskedHeaders,
+    RequestOptions,
+    Timeouts,
+    check_base_url,
+    env_api_token,
+    is_secret_header,
+    masked_headers,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from .client import AsyncClient, Client
 
-__all__ = ["LazyClients", "LEFT_OUT_OF_PICKLES", "TRANSPORT_KEYS", "request_options"]
+__all__ = [
+    "CONNECTION_FIELDS",
+    "LazyClients",
+    "LEFT_OUT_OF_PICKLES",
+    "TRANSPORT_KEYS",
+    "request_options",
+]
 
 TRANSPORT_KEYS = (
     "timeout",
@@ -37,8 +52,19 @@ fields)."""
 
 LEFT_OUT_OF_PICKLES = ("api_token", "http_client", "http_async_client", "binding")
 """Fields never pickled: the token (re-read from the environment on load) and the injected
-objects, which belong to the process that made them."""
+objects, which belong to the process that made them. Secret ``default_headers`` values
+(``cf-aig-authorization``, anything naming a token, key or secret) are left out too."""
 
+CONNECTION_FIELDS = frozenset(
+    (
+        "account_id", "api_token", "base_url", "gateway", "gateway_options", "timeout",
+        "max_retries", "default_headers", "http_client", "http_async_client", "binding",
+    )
+)
+"""Fields the core clients are built from: assigning one drops the built clients, so the
+next call uses the new value."""
+
+_INJECTED = ("http_client", "http_async_client", "binding")
 _CLIENT_ATTRS = ("_client", "_aclient")
 _LOCK = threading.Lock()  # held only while a client is built; module-wide keeps pickles simple
 
@@ -90,6 +116,77 @@ class LazyClients(BaseModel):
     @classmethod
     def _check_http_async_client(cls, value: Any) -> Any:
         return _instance_of(value, "AsyncClient", "http_async_client")
+
+    def __init__(self, /, **data: Any) -> None:
+        url = data.get("base_url")
+        if isinstance(url, str):  # before pydantic, whose error would quote the password
+            check_base_url(url)
+        super().__init__(**data)
+
+    @field_validator("default_headers", check_fields=False)
+    @classmethod
+    def _hide_headers(cls, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return None if headers is None else MaskedHeaders(headers)
+
+    @field_serializer("default_headers", check_fields=False)
+    def _mask_headers(self, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return masked_headers(headers)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, masked_headers(value) if name == "default_headers" else value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "api_token" and isinstance(value, str):
+            value = SecretStr(value) if value else None  # never a plain str in a repr
+        if name == "base_url" and isinstance(value, str):
+            check_base_url(value)
+        if name == "default_headers" and isinstance(value, dict):
+            value = MaskedHeaders(value)
+        super().__setattr__(name, value)
+        if name in CONNECTION_FIELDS:
+            self._forget_clients()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A copy with its own clients; ``update`` values are checked like assignments
+        (a token string becomes secret, header values are masked in reprs)."""
+        copied = super().model_copy(deep=deep)
+        for name, value in (update or {}).items():
+            setattr(copied, name, value)
+        return copied
+
+    def __copy__(self) -> Any:
+        """A copy with its own (not yet built) core clients: ``model_copy(update=...)``
+        then sends with the copy's account, token, URL, timeouts and retries."""
+        copied = super().__copy__()
+        copied._forget_clients()
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        """A deep copy; built clients are left behind (the copy builds its own) and the
+        injected ``http_client``/``http_async_client``/``binding`` are shared, not copied."""
+        memo = {} if memo is None else memo
+        for name in _INJECTED:
+            value = self.__dict__.get(name)
+            if value is not None:
+                memo.setdefault(id(value), value)
+        private = self.__pydantic_private__ or {}
+        for name in _CLIENT_ATTRS:
+            client = private.get(name)
+            if client is not None:
+                memo.setdefault(id(client), None)
+        copied = super().__deepcopy__(memo)
+        copied._forget_clients()
+        return copied
+
+    def _forget_clients(self) -> None:
+        """Drop the built clients (not closed: a call in another thread may still use them;
+        their pools close when they are collected)."""
+        private = self.__pydantic_private__
+        if private is not None:
+            for name in _CLIENT_ATTRS:
+                if name in private:
+                    private[name] = None
 
     def _client_kwargs(self) -> dict[str, Any]:
         return {
@@ -144,6 +241,10 @@ class LazyClients(BaseModel):
         state: dict[str, Any] = super().__getstate__()
         fields = state["__dict__"]
         state["__dict__"] = {k: v for k, v in fields.items() if k not in LEFT_OUT_OF_PICKLES}
+        headers = fields.get("default_headers")
+        if headers:
+            kept = {k: v for k, v in headers.items() if not is_secret_header(k)}
+            state["__dict__"]["default_headers"] = kept
         private = state.get("__pydantic_private__")
         if private:
             state["__pydantic_private__"] = {

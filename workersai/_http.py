@@ -31,6 +31,7 @@ from ._errors_map import (
     error_from_response,
     format_error,
     redact,
+    request_id,
 )
 from ._retry import next_delay
 from ._sse import EventReader
@@ -77,14 +78,17 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def response_meta(status: int, headers: Mapping[str, str], attempts: int) -> ResponseMeta:
-    """What the headers tell about a call."""
+def response_meta(
+    status: int, headers: Mapping[str, str], attempts: int, secret: str = ""
+) -> ResponseMeta:
+    """What the headers tell about a call (texts redacted: a server may echo the token)."""
+    log_id = headers.get("cf-aig-log-id")
     return ResponseMeta(
         status_code=status,
-        request_id=headers.get("cf-ai-req-id") or headers.get("cf-ray"),
+        request_id=request_id(headers, secret),
         neurons=_float(headers.get("cf-ai-neurons")),
-        gateway_cache_status=headers.get("cf-aig-cache-status"),
-        gateway_log_id=headers.get("cf-aig-log-id"),
+        gateway_cache_status=redact(headers.get("cf-aig-cache-status") or "", secret) or None,
+        gateway_log_id=redact(log_id, secret) if log_id else None,
         attempts=attempts,
     )
 
@@ -231,16 +235,15 @@ class _Shell:
         """The model output of a complete answer, or the typed error it carries."""
         if not 200 <= status < 300:
             raise error_from_response(status, headers, content, secret=self._secret)
-        meta = response_meta(status, headers, attempt + 1)
+        meta = response_meta(status, headers, attempt + 1, self._secret)
         ctype = headers.get("content-type", "")
         if ctype and "json" not in ctype and not ctype.startswith("text/"):
             return Binary(content, ctype), meta  # binary model output (image, audio)
-        try:
-            payload = _json.loads(content)
-        except ValueError:
+        payload = _json.loads_or_invalid(content)  # no decoder error (holding the body) chained
+        if payload is _json.INVALID:
             raise format_error(
                 "Workers AI sent a malformed JSON body", status, content, self._secret
-            ) from None
+            )
         if envelope_error(payload):
             raise error_from_payload(payload, status, headers, secret=self._secret)
         if not call.enveloped:
@@ -267,7 +270,7 @@ class _Shell:
         self, call: _Call, status: int, headers: Mapping[str, str], attempt: int, info: StreamInfo
     ) -> EventReader:
         """Start reading an event stream; records the response meta in ``info``."""
-        info.meta = response_meta(status, headers, attempt + 1)
+        info.meta = response_meta(status, headers, attempt + 1, self._secret)
         return EventReader(call.stream_idle, headers, self.clock, self._secret)
 
 

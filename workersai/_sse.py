@@ -152,14 +152,13 @@ class EventReader:
             if data == DONE:
                 self.done = True
                 break
-            try:
-                event = _json.loads(data)
-            except ValueError:
+            event = _json.loads_or_invalid(data)
+            if event is _json.INVALID:
                 if tail:
                     break
                 raise format_error(
                     "Workers AI sent a malformed stream event", 200, data, self._secret
-                ) from None
+                )
             if type(event) is dict and (
                 "errors" in event or "error" in event or "success" in event
             ):

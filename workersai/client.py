@@ -218,6 +218,7 @@ class _EmbedJob:
         return vectors, usage, meta
 
     def collect(self, outcomes: list[_Outcome]) -> EmbeddingResult:
+        outcomes = _same_dimension(outcomes)
         n = len(self.texts)
         vectors: list[list[float] | None] = [None] * n
         failed: dict[int, WorkersAIError] = {}
@@ -242,6 +243,38 @@ class _EmbedJob:
                 results=vectors, failed=failed,
             )
         return EmbeddingResult([v for v in vectors if v is not None], _sum(usages), metas)
+
+
+def _same_dimension(outcomes: list[_Outcome]) -> list[_Outcome]:
+    """Batches whose vectors differ in length from most of the others become failures
+    (``ResponseFormatError``): one index cannot hold 3-d and 5-d vectors."""
+    counts: dict[int, int] = {}
+    for outcome in outcomes:
+        if not isinstance(outcome, WorkersAIError) and outcome[0]:
+            dim = len(outcome[0][0])
+            counts[dim] = counts.get(dim, 0) + len(outcome[0])
+    if len(counts) < 2:
+        return outcomes
+    usual = max(counts, key=lambda d: counts[d])  # the first of the most common on a tie
+    seen = ", ".join(f"{d}-d ({k} texts)" for d, k in counts.items())
+    return [
+        ResponseFormatError(
+            f"Workers AI returned vectors of different dimensions in one call ({seen}); "
+            f"this batch's {len(o[0][0])}-d vectors were not kept"
+        )
+        if not isinstance(o, WorkersAIError) and o[0] and len(o[0][0]) != usual
+        else o
+        for o in outcomes
+    ]
+
+
+def _batch_failure(exc: Exception) -> WorkersAIError:
+    """A batch's failure as one of our errors (anything unexpected wrapped, cause kept)."""
+    if isinstance(exc, WorkersAIError):
+        return exc
+    err = WorkersAIError(f"the batch failed unexpectedly ({type(exc).__name__}: {exc})")
+    err.__cause__ = exc
+    return err
 
 
 def _sum(usages: list[Usage]) -> Usage | None:
@@ -284,8 +317,10 @@ class _Twin(Generic[H, B]):
     twin's httpx client type, ``binding`` a Python Worker's ``env.AI``.
     """
 
-    config: Config
+    _config: Config
     _backend: B
+    _http_client: H | None
+    _binding: Any
 
     def __init__(
         self,
@@ -302,15 +337,53 @@ class _Twin(Generic[H, B]):
         config: Config | None = None,
         binding: Any = None,
     ) -> None:
-        self.config = _config(
+        self._config = _config(
             config, account_id=account_id, api_token=api_token, base_url=base_url,
             gateway=gateway, gateway_options=gateway_options, timeout=timeout,
             max_retries=max_retries, default_headers=default_headers,
         )
+        self._http_client, self._binding = http_client, binding
         self._backend = self._make_backend(http_client, binding)
+
+    @property
+    def config(self) -> Config:
+        """The settings, fixed at construction (use :meth:`with_options` to change them)."""
+        return self._config
+
+    def with_options(self, **settings: Any) -> Any:
+        """A new client of the same kind: these constructor settings changed, the others
+        (and an injected ``http_client`` or ``binding``) kept. It has its own pool."""
+        return _with_options(self, settings)
+
+    def __copy__(self) -> Any:
+        """An independent client with the same settings (its own connection pool)."""
+        return _with_options(self, {})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return _with_options(self, {})
 
     def _make_backend(self, http_client: H | None, binding: Any) -> B:
         raise NotImplementedError
+
+
+_SETTINGS = (
+    "account_id", "api_token", "base_url", "gateway", "gateway_options", "timeout",
+    "max_retries", "default_headers",
+)
+
+
+def _with_options(twin: _Twin[Any, Any], settings: dict[str, Any]) -> Any:
+    unknown = sorted(set(settings) - {*_SETTINGS, "http_client", "binding"})
+    if unknown:
+        raise InvalidInputError(f"with_options got unknown setting(s) {unknown}")
+    c = twin.config
+    current: dict[str, Any] = {
+        "account_id": c.account_id, "api_token": c.api_token, "base_url": c.base_url,
+        "gateway": c.gateway, "gateway_options": c.gateway_options, "timeout": c.timeouts,
+        "max_retries": c.max_retries, "default_headers": c.default_headers,
+        "http_client": twin._http_client, "binding": twin._binding,
+    }
+    return type(twin)(**{**current, **settings})
 
 
 class Client(_Twin[httpx.Client, SyncBackend]):
@@ -372,8 +445,8 @@ class Client(_Twin[httpx.Client, SyncBackend]):
             try:
                 sent = self._backend.send(job.target, job.body(batch), options)
                 return job.done(batch, job.parse(batch, *sent))
-            except WorkersAIError as err:
-                return job.done(batch, err)
+            except Exception as exc:  # any failure is this batch's; finished work is kept
+                return job.done(batch, _batch_failure(exc))
 
         workers = min(job.concurrency, len(job.batches))
         if workers == 1:
@@ -489,8 +562,8 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
                 try:
                     result, meta = await self._backend.send(job.target, job.body(batch), options)
                     return job.done(batch, job.parse(batch, result, meta))
-                except WorkersAIError as err:
-                    return job.done(batch, err)
+                except Exception as exc:  # any failure is this batch's; finished work is kept
+                    return job.done(batch, _batch_failure(exc))
 
         return job.collect(list(await asyncio.gather(*(one(b) for b in job.batches))))
 

@@ -8,8 +8,10 @@ which the transport calls before its first request.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,6 +33,11 @@ __all__ = [
     "env_api_token",
     "env_base_url",
     "env_gateway",
+    "check_base_url",
+    "is_secret_header",
+    "masked_headers",
+    "MaskedHeaders",
+    "MASK",
 ]
 
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
@@ -63,7 +70,75 @@ def env_api_token() -> SecretStr | None:
 
 def env_base_url() -> str:
     """The base URL from ``WORKERSAI_BASE_URL``, else Cloudflare's API."""
-    return os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    return check_base_url(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, BASE_URL_ENV)
+
+
+_BAD_URL_CHARS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def check_base_url(url: str, name: str = "base_url") -> str:
+    """``url`` if it is an ``http(s)://host[:port][/path]`` URL, else a
+    :class:`ConfigurationError` naming ``name`` (the text never repeats a password).
+
+    A ``user:password@`` part is refused: httpx would turn it into Basic auth and silently
+    replace the Bearer token, and it would show in every repr and dump.
+    """
+    if not isinstance(url, str):
+        raise ConfigurationError(f"{name} must be a string, not {type(url).__name__}")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # raises ValueError for a bad port
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} is not a valid URL ({exc})") from None
+    if "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        shown = urllib.parse.urlunsplit(parts._replace(netloc="***@" + host))
+        raise ConfigurationError(
+            f"{name} must not carry credentials (user:password@), got {shown!r}; "
+            "pass the token as api_token and gateway tokens in default_headers."
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"{name} must be an http:// or https:// URL with a host, got {url!r}"
+        )
+    if _BAD_URL_CHARS.search(url) or parts.query or parts.fragment or port == 0:
+        raise ConfigurationError(
+            f"{name} must be a plain URL (no spaces, control characters, query or fragment),"
+            f" got {url!r}"
+        )
+    return url
+
+
+_SECRET_HEADER = re.compile(r"auth|token|key|secret|password|cookie|signature", re.IGNORECASE)
+MASK = "**********"
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value is a secret (``authorization``, ``cf-aig-authorization``,
+    anything naming a token, key, secret, password, cookie or signature)."""
+    return _SECRET_HEADER.search(name) is not None
+
+
+class MaskedHeaders(dict[str, str]):
+    """A header dict whose repr masks the secret values (they are still sent)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(masked_headers(dict(self)))
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:  # pickles and copies as a plain dict of the same class
+        return (type(self), (dict(self),))
+
+
+def masked_headers(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """``headers`` with every secret value replaced by ``**********`` (for reprs, dumps and
+    serialized forms)."""
+    if not headers:
+        return headers
+    return {k: MASK if is_secret_header(k) else v for k, v in headers.items()}
 
 
 def env_gateway() -> str | None:
@@ -88,10 +163,28 @@ class Timeouts:
             return cls()
         if isinstance(value, Timeouts):
             return value
-        seconds = float(value)
-        if seconds <= 0:
-            raise InvalidInputError(f"timeout must be positive, got {value!r}")
+        seconds = _seconds(value, "timeout")
         return cls(connect=min(10.0, seconds), read=seconds, stream_idle=seconds)
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "write", "pool", "stream_idle"):
+            _seconds(getattr(self, name), f"timeout {name}")
+
+
+_MAX_SECONDS = 7 * 24 * 3600.0  # asyncio and sockets overflow on larger values
+
+
+def _seconds(value: Any, what: str) -> float:
+    """A positive, finite number of seconds (at most a week), else InvalidInputError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(f"{what} must be a number of seconds, got {value!r}")
+    seconds = float(value)
+    if not (math.isfinite(seconds) and 0 < seconds <= _MAX_SECONDS):
+        raise InvalidInputError(
+            f"{what} must be a positive, finite number of seconds (at most {_MAX_SECONDS:.0f}),"
+            f" got {value!r}"
+        )
+    return seconds
 
 
 Backoff = Literal["constant", "linear", "exponential"]
@@ -169,6 +262,14 @@ class RequestOptions:
     extra_headers: dict[str, str] | None = None
 
 
+def _retries(value: Any) -> int:
+    if value is None:
+        return 2
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise InvalidInputError(f"max_retries must be an integer from 0 to 100, got {value!r}")
+    return value
+
+
 @dataclass(slots=True, frozen=True)
 class Config:
     """Everything the transport needs. Build with :meth:`Config.resolve` to read env vars."""
@@ -180,7 +281,7 @@ class Config:
     gateway_options: GatewayOptions | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     max_retries: int = 2
-    default_headers: dict[str, str] = field(default_factory=dict)
+    default_headers: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def resolve(
@@ -198,13 +299,12 @@ class Config:
         """Fill unset values from the environment. Does no I/O and never fails on
         missing credentials (that is checked at the first request)."""
         token = SecretStr(api_token) if isinstance(api_token, str) else api_token
-        retries = 2 if max_retries is None else max_retries
-        if retries < 0:
-            raise InvalidInputError(f"max_retries must be >= 0, got {retries}")
+        retries = _retries(max_retries)
+        url = check_base_url(base_url) if base_url else env_base_url()
         return cls(
             account_id=account_id or env_account_id(),
             api_token=token or env_api_token(),
-            base_url=(base_url or env_base_url()).rstrip("/"),
+            base_url=url.rstrip("/"),
             gateway=gateway or env_gateway(),
             gateway_options=gateway_options,
             timeouts=Timeouts.from_value(timeout),

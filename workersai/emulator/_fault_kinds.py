@@ -349,3 +349,89 @@ class Combined:
 
 def _bind(fault: _FaultLike, request: EmuRequest, inner: _Produce) -> _Produce:
     return lambda: fault.apply(request, inner)
+
+
+# --- hostile replies: the misbehaviours the client must survive without loss or leaks --------
+
+_FILLER = "é"  # two bytes a character: a snippet cut by bytes would split the token
+
+
+def _request_token(request: EmuRequest) -> str:
+    auth = request.headers.get("authorization", "")
+    return auth.removeprefix("Bearer ").strip() or "no-token"
+
+
+class EchoToken:
+    """A reply that echoes the request's bearer token where an error message may quote it.
+
+    ``where``: ``"request-id"`` (a 500 envelope whose ``cf-ai-req-id`` and ``cf-ray`` are the
+    token), ``"location"`` (a 302 whose ``Location`` carries it) or ``"body"`` (a 502 HTML
+    page with the token after ``filler`` multi-byte characters).
+    """
+
+    def __init__(self, where: str = "request-id", filler: int = 199) -> None:
+        if where not in ("request-id", "location", "body"):
+            raise ValueError(f"where must be request-id, location or body, not {where!r}")
+        self.where, self.filler = where, filler
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        token = _request_token(request)
+        if self.where == "location":
+            return EmuResponse(302, [("location", f"https://login.example/?t={token}")], b"")
+        if self.where == "body":
+            page = f"<html><body>{_FILLER * self.filler}{token}</body></html>"
+            return EmuResponse(502, [("content-type", "text/html")], page.encode())
+        body = {"result": None, "success": False, "messages": [],
+                "errors": [{"code": 3050, "message": "AiError: Max retries exhausted"}]}
+        headers = [("content-type", "application/json"), ("cf-ai-req-id", token),
+                   ("cf-ray", token)]
+        return EmuResponse(500, headers, _dumps(body))
+
+
+def _json_body(body: bytes | Iterable[BodyItem]) -> Any:
+    return json.loads(b"".join(i for i in _items(body) if isinstance(i, bytes)))
+
+
+class _JSONRewrite:
+    """A fault that keeps the normal status and headers and edits a JSON ``result``."""
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        normal = produce()
+        if not 200 <= normal.status < 300:
+            return normal
+        payload = _json_body(normal.body)
+        result = payload.get("result") if isinstance(payload, dict) else None
+        if isinstance(result, dict):
+            self.edit(result)
+        return EmuResponse(normal.status, list(normal.headers), _dumps(payload))
+
+    def edit(self, result: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class MissingRerankResults(_JSONRewrite):
+    """A rerank reply with its last ``drop`` scores left out (documents silently missing)."""
+
+    def __init__(self, drop: int = 1) -> None:
+        self.drop = drop
+
+    def edit(self, result: dict[str, Any]) -> None:
+        scores = result.get("response")
+        if isinstance(scores, list):
+            result["response"] = scores[: max(0, len(scores) - self.drop)]
+
+
+class PaddedVectors(_JSONRewrite):
+    """An embeddings reply whose vectors carry ``extra`` more dimensions (with ``times=1``
+    one batch of a call differs from the others)."""
+
+    def __init__(self, extra: int = 2) -> None:
+        self.extra = extra
+
+    def edit(self, result: dict[str, Any]) -> None:
+        data = result.get("data")
+        if isinstance(data, list):
+            result["data"] = [[*v, *([0.0] * self.extra)] for v in data]
+            shape = result.get("shape")
+            if isinstance(shape, list) and len(shape) == 2:
+                result["shape"] = [shape[0], shape[1] + self.extra]

@@ -32,6 +32,15 @@ Replies (bodies are the Cloudflare v4 error envelope):
 * :class:`MalformedJSON` ``(body=...)``: HTTP 200 ``application/json`` that does not parse.
 * :class:`FailureOn200` ``(code=3040, message=...)``: ``"success": false`` on HTTP 200.
 
+Hostile replies (a misbehaving server; each is decided from the request alone):
+
+* :class:`EchoToken` ``(where="request-id")``: echoes the request's bearer token in the
+  ``cf-ai-req-id``/``cf-ray`` headers of a 500 (``"request-id"``), in a 302 ``Location``
+  (``"location"``) or after multi-byte text in a 502 HTML page (``"body"``).
+* :class:`MissingRerankResults` ``(drop=1)``: a rerank reply without its last scores.
+* :class:`PaddedVectors` ``(extra=2)``: embeddings with ``extra`` more dimensions (with
+  ``times=1``, one batch of a call differs from the rest).
+
 Delivery (wrap the normal reply; an SSE event is everything up to a blank line, and a
 non-SSE body counts as one event):
 
@@ -63,13 +72,16 @@ from ._fault_kinds import (
     Chunked,
     Combined,
     CutStream,
+    EchoToken,
     ErrorEvent,
     ErrorReply,
     FailureOn200,
     HTMLPage,
     Latency,
     MalformedJSON,
+    MissingRerankResults,
     NoDone,
+    PaddedVectors,
     PlainError,
     RateLimited,
     ResetBeforeBody,
@@ -92,6 +104,9 @@ __all__ = [
     "HTMLPage",
     "MalformedJSON",
     "FailureOn200",
+    "EchoToken",
+    "MissingRerankResults",
+    "PaddedVectors",
     "Latency",
     "Stall",
     "ResetBeforeBody",

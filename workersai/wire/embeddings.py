@@ -30,7 +30,8 @@ __all__ = [
 
 
 def validate_texts(texts: list[str]) -> None:
-    """Every item a non-blank string (the schemas require ``minLength: 1``).
+    """Every item a non-blank string that UTF-8 can carry (the schemas require
+    ``minLength: 1``), checked before any batch is sent.
 
     Raises:
         InvalidInputError: naming the first bad index.
@@ -42,6 +43,13 @@ def validate_texts(texts: list[str]) -> None:
             raise InvalidInputError(f"text {i} is a {type(text).__name__}, not a string")
         if not text.strip():
             raise InvalidInputError(f"text {i} is empty or only whitespace")
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:  # a lone surrogate: no request could carry it
+                raise InvalidInputError(
+                    f"text {i} cannot be sent: {exc.reason} at character {exc.start}"
+                ) from None
 
 
 def _positive_int(value: Any, what: str) -> int:
