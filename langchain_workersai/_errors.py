@@ -34,6 +34,7 @@ __all__ = [
     "WorkersAIStreamError",
     "WorkersAITruncatedStreamError",
     "WorkersAIResponseFormatError",
+    "WorkersAIResponseTooLargeError",
     "WorkersAIAPIError",
     "WorkersAIBadRequestError",
     "WorkersAIContextLengthError",
@@ -80,6 +81,10 @@ class WorkersAITruncatedStreamError(wa.TruncatedStreamError, ModelAPIError):
 
 class WorkersAIResponseFormatError(wa.ResponseFormatError, ModelAPIError):
     """Workers AI answered with a body that could not be read."""
+
+
+class WorkersAIResponseTooLargeError(wa.ResponseTooLargeError, ModelAPIError):
+    """Workers AI answered with more bytes than a ``workersai.Limits`` setting allows."""
 
 
 class WorkersAIAPIError(wa.APIError, ModelAPIError):
@@ -150,6 +155,7 @@ _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAIStreamError,
     WorkersAITruncatedStreamError,
     WorkersAIResponseFormatError,
+    WorkersAIResponseTooLargeError,
     WorkersAIAPIError,
     WorkersAIBadRequestError,
     WorkersAIContextLengthError,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, PrivateAttr, SecretStr, field_validator
 
-from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
+from .config import GatewayOptions, Limits, RequestOptions, Timeouts, env_api_token
 
 if TYPE_CHECKING:
     import httpx
@@ -31,6 +31,7 @@ TRANSPORT_KEYS = (
     "gateway_options",
     "extra_headers",
     "session_affinity",
+    "deadline",
 )
 """Per-call keyword arguments that become :class:`workersai.RequestOptions` (not body
 fields)."""
@@ -75,6 +76,9 @@ class LazyClients(BaseModel):
         http_client: httpx.Client | None
         http_async_client: httpx.AsyncClient | None
         binding: Any
+        limits: Limits | None
+        deadline: float | None
+        max_connections: int | None
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
@@ -102,6 +106,9 @@ class LazyClients(BaseModel):
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
             "binding": self.binding,
+            "limits": self.limits,
+            "deadline": self.deadline,
+            "max_connections": self.max_connections,
         }
 
     def _sync_client(self) -> Client:

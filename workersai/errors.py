@@ -11,6 +11,7 @@
      ├── StreamError                  a stream that did not finish properly
      │    └── TruncatedStreamError     closed without [DONE] or a finish reason
      ├── ResponseFormatError           a body we could not read (malformed JSON, wrong shape)
+     │    └── ResponseTooLargeError    a body, SSE line/event or inflated size over its limit
      ├── APIError                      the API answered with an error (status, code, message)
      │    ├── BadRequestError          400 (5006 bad input, ...)
      │    │    ├── ContextLengthError  the input is longer than the model's context
@@ -47,6 +48,7 @@ __all__ = [
     "StreamError",
     "TruncatedStreamError",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "APIError",
     "BadRequestError",
     "ContextLengthError",
@@ -117,6 +119,20 @@ class ResponseFormatError(WorkersAIError):
         super().__init__(message)
         self.status_code = status_code
         self.body = body[:500]
+
+
+class ResponseTooLargeError(ResponseFormatError):
+    """The answer outgrew a size limit (``workersai.Limits``); reading stopped there.
+
+    ``limit`` is the limit in bytes and ``setting`` the ``Limits`` field that sets it.
+    Not retryable: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, limit: int, setting: str,
+                 status_code: int | None = None) -> None:
+        super().__init__(message, status_code=status_code)
+        self.limit = limit
+        self.setting = setting
 
 
 class APIError(WorkersAIError):
