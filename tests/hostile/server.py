@@ -238,3 +238,58 @@ async def _requests(reader: asyncio.StreamReader) -> AsyncIterator[Request]:
                 headers[name.strip().lower()] = value.strip()
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         yield Request(method, target, headers, body)
+
+
+class ProcessServer:
+    """:class:`HostileServer` in a forked child process, for load tests: the server then
+    never competes with the client for the interpreter lock. Only counters cross back:
+    ``request_count`` and ``max_open``."""
+
+    def __init__(self, handler: Handler) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._ctx = ctx
+        self.handler = handler
+        self._requests = ctx.Value("i", 0)
+        self._max_open = ctx.Value("i", 0)
+        self._port = ctx.Value("i", 0)
+        self._stop = ctx.Event()
+        self._proc = ctx.Process(target=self._run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port.value}"
+
+    @property
+    def request_count(self) -> int:
+        return int(self._requests.value)
+
+    @property
+    def max_open(self) -> int:
+        return int(self._max_open.value)
+
+    def _run(self) -> None:
+        async def counted(request: Request, conn: Conn) -> None:
+            self._requests.value += 1
+            self._max_open.value = server.max_open
+            await self.handler(request, conn)
+
+        with HostileServer(counted) as server:
+            self._port.value = server.port
+            self._stop.wait()
+
+    def __enter__(self) -> ProcessServer:
+        import time
+
+        self._proc.start()
+        deadline = time.monotonic() + 10
+        while not self._port.value and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._proc.join(5)
+        if self._proc.is_alive():
+            self._proc.kill()
