@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field, SecretStr
 from workersai._fields import LazyClients
 from workersai.config import (
     GatewayOptions,
+    Limits,
     Timeouts,
     env_account_id,
     env_api_token,
@@ -66,6 +67,14 @@ class ClientFields(LazyClients):
     """Retries on 429/5xx/connection errors (core default 2)."""
     default_headers: dict[str, str] | None = None
     """Extra headers sent with every request."""
+    deadline: float | None = None
+    """Seconds one call may take in all, retries and waits included (core default 300;
+    for a stream: until its first event). Per call: ``deadline=...``."""
+    max_connections: int | None = None
+    """Calls in flight at once per client, the rest queue (core default 100)."""
+    limits: Limits | None = None
+    """Size limits on answers (a ``workersai.Limits``; core default 64 MiB per answer,
+    4 MiB per stream event)."""
     http_client: Any = Field(default=None, exclude=True)  # httpx.Client, checked on input
     """An ``httpx.Client`` to send requests with (the caller keeps ownership)."""
     http_async_client: Any = Field(default=None, exclude=True)  # httpx.AsyncClient

@@ -35,6 +35,7 @@ __all__ = [
     "WorkersAITruncatedStreamError",
     "WorkersAIResponseFormatError",
     "WorkersAIToolCallMissingError",
+    "WorkersAIResponseTooLargeError",
     "WorkersAIAPIError",
     "WorkersAIBadRequestError",
     "WorkersAIContextLengthError",
@@ -85,6 +86,8 @@ class WorkersAIResponseFormatError(wa.ResponseFormatError, ModelAPIError):
 
 class WorkersAIToolCallMissingError(wa.ToolCallMissingError, ModelAPIError):
     """A forced tool call (``tool_choice`` any/required/named) did not come back."""
+class WorkersAIResponseTooLargeError(wa.ResponseTooLargeError, ModelAPIError):
+    """Workers AI answered with more bytes than a ``workersai.Limits`` setting allows."""
 
 
 class WorkersAIAPIError(wa.APIError, ModelAPIError):
@@ -156,6 +159,7 @@ _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAITruncatedStreamError,
     WorkersAIResponseFormatError,
     WorkersAIToolCallMissingError,
+    WorkersAIResponseTooLargeError,
     WorkersAIAPIError,
     WorkersAIBadRequestError,
     WorkersAIContextLengthError,

@@ -22,6 +22,7 @@ from pydantic import (
 from workersai._fields import LazyClients
 from workersai.config import (
     GatewayOptions,
+    Limits,
     Timeouts,
     env_account_id,
     env_api_token,
@@ -72,6 +73,19 @@ class ConnectionMixin(LazyClients):
     max_retries: int = Field(default=2, ge=0, description="Retries on 429/5xx/connection errors.")
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers added to every request."
+    )
+    deadline: float | None = Field(
+        default=None,
+        description="Seconds one call may take in all, retries and waits included (core "
+        "default 300; for a stream: until its first event).",
+    )
+    max_connections: int | None = Field(
+        default=None, description="Calls in flight at once per client (core default 100)."
+    )
+    limits: Limits | None = Field(
+        default=None,
+        description="Size limits on answers (workersai.Limits; default 64 MiB per answer, "
+        "4 MiB per stream event).",
     )
     http_client: Any = Field(  # an httpx.Client (checked by LazyClients)
         default=None, exclude=True, repr=False, description="Injected httpx.Client (you own it)."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import catalog, errors, types
-from .config import Config, GatewayOptions, RequestOptions, Timeouts
+from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 
 __all__ = [
     "catalog",
@@ -22,6 +22,7 @@ __all__ = [
     "RunResult",
     "Config",
     "GatewayOptions",
+    "Limits",
     "RequestOptions",
     "Timeouts",
 ]

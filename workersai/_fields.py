@@ -17,6 +17,7 @@ from pydantic import BaseModel, PrivateAttr, SecretStr, field_serializer, field_
 
 from .config import (
     GatewayOptions,
+    Limits,
     MaskedHeaders,
     RequestOptions,
     Timeouts,
@@ -46,6 +47,7 @@ TRANSPORT_KEYS = (
     "gateway_options",
     "extra_headers",
     "session_affinity",
+    "deadline",
 )
 """Per-call keyword arguments that become :class:`workersai.RequestOptions` (not body
 fields)."""
@@ -101,6 +103,9 @@ class LazyClients(BaseModel):
         http_client: httpx.Client | None
         http_async_client: httpx.AsyncClient | None
         binding: Any
+        limits: Limits | None
+        deadline: float | None
+        max_connections: int | None
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
@@ -199,6 +204,9 @@ class LazyClients(BaseModel):
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
             "binding": self.binding,
+            "limits": self.limits,
+            "deadline": self.deadline,
+            "max_connections": self.max_connections,
         }
 
     def _sync_client(self) -> Client:

@@ -22,7 +22,7 @@ from . import catalog
 from ._backend import AsyncBackend, Binary, RawBody, Route, StreamInfo, SyncBackend, Target
 from ._http import AsyncHTTP, SyncHTTP
 from .binding import BindingBackend, SyncBindingGuard
-from .config import Config, GatewayOptions, RequestOptions, Timeouts
+from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 from .errors import (
     BatchError,
     InvalidInputError,
@@ -336,11 +336,15 @@ class _Twin(Generic[H, B]):
         http_client: H | None = None,
         config: Config | None = None,
         binding: Any = None,
+        limits: Limits | None = None,
+        deadline: float | None = None,
+        max_connections: int | None = None,
     ) -> None:
         self._config = _config(
             config, account_id=account_id, api_token=api_token, base_url=base_url,
             gateway=gateway, gateway_options=gateway_options, timeout=timeout,
-            max_retries=max_retries, default_headers=default_headers,
+            max_retries=max_retries, default_headers=default_headers, limits=limits,
+            deadline=deadline, max_connections=max_connections,
         )
         self._http_client, self._binding = http_client, binding
         self._backend = self._make_backend(http_client, binding)

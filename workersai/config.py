@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from ._deadline import DEFAULT_DEADLINE, check_deadline
+from ._limits import Limits
 from .errors import ConfigurationError, InvalidInputError
 
 __all__ = [
@@ -29,6 +31,9 @@ __all__ = [
     "GatewayOptions",
     "RequestOptions",
     "Config",
+    "Limits",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_CONNECTIONS",
     "env_account_id",
     "env_api_token",
     "env_base_url",
@@ -46,7 +51,10 @@ API_TOKEN_ENV = ("CLOUDFLARE_API_TOKEN", "CF_AI_API_TOKEN")
 BASE_URL_ENV = "WORKERSAI_BASE_URL"
 GATEWAY_ENV = "CLOUDFLARE_AI_GATEWAY_ID"
 
-_ACCOUNT_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
+DEFAULT_MAX_CONNECTIONS = 100
+"""Requests in flight at once per client (and connections in its pool)."""
+
+_ACCOUNT_ID_RE = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def _first_env(names: tuple[str, ...]) -> str | None:
@@ -260,6 +268,7 @@ class RequestOptions:
     gateway_options: GatewayOptions | None = None
     session_affinity: str | None = None
     extra_headers: dict[str, str] | None = None
+    deadline: float | None = None
 
 
 def _retries(value: Any) -> int:
@@ -282,6 +291,9 @@ class Config:
     timeouts: Timeouts = field(default_factory=Timeouts)
     max_retries: int = 2
     default_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    limits: Limits = field(default_factory=Limits)
+    deadline: float = DEFAULT_DEADLINE
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     @classmethod
     def resolve(
@@ -295,6 +307,9 @@ class Config:
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
         default_headers: dict[str, str] | None = None,
+        limits: Limits | None = None,
+        deadline: float | None = None,
+        max_connections: int | None = None,
     ) -> Config:
         """Fill unset values from the environment. Does no I/O and never fails on
         missing credentials (that is checked at the first request)."""
@@ -310,6 +325,9 @@ class Config:
             timeouts=Timeouts.from_value(timeout),
             max_retries=retries,
             default_headers=dict(default_headers or {}),
+            limits=_limits(limits),
+            deadline=_or(check_deadline(deadline), DEFAULT_DEADLINE),
+            max_connections=_connections(max_connections),
         )
 
     def require_credentials(self) -> tuple[str, str]:
@@ -319,7 +337,7 @@ class Config:
                 "No Cloudflare account id: pass account_id=... or set "
                 f"{ACCOUNT_ID_ENV[0]} (or {ACCOUNT_ID_ENV[1]})."
             )
-        if not _ACCOUNT_ID_RE.match(self.account_id):
+        if not _ACCOUNT_ID_RE.fullmatch(self.account_id):
             raise ConfigurationError(
                 "The Cloudflare account id must be 32 hexadecimal characters "
                 f"(got {len(self.account_id)} characters); copy it from the dashboard's "
@@ -337,3 +355,23 @@ class Config:
         """``{base_url}/accounts/{account_id}`` (credentials checked first)."""
         account_id, _ = self.require_credentials()
         return f"{self.base_url}/accounts/{account_id}"
+
+
+def _limits(value: Limits | None) -> Limits:
+    if value is None:
+        return Limits()
+    if not isinstance(value, Limits):
+        raise InvalidInputError(f"limits must be a workersai.Limits, got {type(value).__name__}")
+    return value
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+def _connections(value: int | None) -> int:
+    if value is None:
+        return DEFAULT_MAX_CONNECTIONS
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError(f"max_connections must be a positive int, got {value!r}")
+    return value

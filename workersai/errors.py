@@ -12,6 +12,7 @@
      │    └── TruncatedStreamError     closed without [DONE] or a finish reason
      ├── ResponseFormatError           a body we could not read (malformed JSON, wrong shape)
      │    └── ToolCallMissingError     a forced tool call did not come back
+     │    └── ResponseTooLargeError    a body, SSE line/event or inflated size over its limit
      ├── APIError                      the API answered with an error (status, code, message)
      │    ├── BadRequestError          400 (5006 bad input, ...)
      │    │    ├── ContextLengthError  the input is longer than the model's context
@@ -49,6 +50,7 @@ __all__ = [
     "TruncatedStreamError",
     "ResponseFormatError",
     "ToolCallMissingError",
+    "ResponseTooLargeError",
     "APIError",
     "BadRequestError",
     "ContextLengthError",
@@ -123,6 +125,18 @@ class ResponseFormatError(WorkersAIError):
 
 class ToolCallMissingError(ResponseFormatError):
     """A tool call was forced (``tool_choice`` any/required/named) but none came back."""
+class ResponseTooLargeError(ResponseFormatError):
+    """The answer outgrew a size limit (``workersai.Limits``); reading stopped there.
+
+    ``limit`` is the limit in bytes and ``setting`` the ``Limits`` field that sets it.
+    Not retryable: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, limit: int, setting: str,
+                 status_code: int | None = None) -> None:
+        super().__init__(message, status_code=status_code)
+        self.limit = limit
+        self.setting = setting
 
 
 class APIError(WorkersAIError):

@@ -435,3 +435,110 @@ class PaddedVectors(_JSONRewrite):
             shape = result.get("shape")
             if isinstance(shape, list) and len(shape) == 2:
                 result["shape"] = [shape[0], shape[1] + self.extra]
+# --- hostile delivery: bodies that never end, drip, inflate or go silent ----------------------
+
+_MiB = 1 << 20
+
+
+class Drip(_BodyFault):
+    """The body ``size`` bytes at a time, ``interval`` seconds apart (no single read ever
+    waits long, so only a deadline for the whole call stops it)."""
+
+    def __init__(self, interval: float = 0.5, size: int = 1) -> None:
+        if size < 1 or interval < 0:
+            raise ValueError("size must be >= 1 and interval >= 0")
+        self.interval, self.size = float(interval), size
+
+    def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
+        yield b""  # status and headers now
+        for item in _items(body):
+            if not isinstance(item, bytes):
+                yield item
+                continue
+            for i in range(0, len(item), self.size):
+                yield item[i : i + self.size]
+                yield self.interval
+
+
+class EndlessLine(_BodyFault):
+    """After ``after_events`` events, a ``data:`` line that never ends (``piece`` bytes
+    of ``x`` at a time, up to ``limit`` bytes)."""
+
+    def __init__(self, after_events: int = 0, piece: int = 64 * 1024,
+                 limit: int = 1 << 40) -> None:
+        self.after_events, self.piece, self.limit = after_events, piece, limit
+
+    def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
+        yield b""
+        count = 0
+        for item in sse_events(body):
+            if count >= self.after_events:
+                break
+            yield item
+            count += isinstance(item, bytes)
+        yield b'data: {"response":"'
+        chunk = b"x" * self.piece
+        for _ in range(self.limit // self.piece):
+            yield chunk
+
+
+class HugeBody:
+    """HTTP 200 ``application/json`` of ``size`` bytes: a valid-looking envelope whose
+    ``response`` string goes on and on (generated as it is sent)."""
+
+    def __init__(self, size: int = 300 * _MiB) -> None:
+        self.size = size
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        headers = [("content-type", "application/json"), *_ray_headers(model_side=True)]
+        return EmuResponse(200, headers, self._body())
+
+    def _body(self) -> Iterator[BodyItem]:
+        head, tail = b'{"result":{"response":"', b'"},"success":true,"errors":[]}'
+        yield head
+        left = max(0, self.size - len(head) - len(tail))
+        chunk = b"a" * (64 * 1024)
+        while left > 0:
+            yield chunk[:left]
+            left -= len(chunk)
+        yield tail
+
+
+class GzipBomb:
+    """HTTP 200 JSON with ``content-encoding: gzip`` whose body inflates to ``inflated``
+    zero bytes (about 1 KB on the wire per MB inflated), compressed as it is sent."""
+
+    def __init__(self, inflated: int = 2048 * _MiB) -> None:
+        self.inflated = inflated
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        headers = [("content-type", "application/json"), ("content-encoding", "gzip"),
+                   *_ray_headers(model_side=True)]
+        return EmuResponse(200, headers, self._body())
+
+    def _body(self) -> Iterator[BodyItem]:
+        import zlib
+
+        comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+        zeros = bytes(_MiB)
+        left = self.inflated
+        while left > 0:
+            out = comp.compress(zeros[: min(left, _MiB)])
+            left -= min(left, _MiB)
+            if out:
+                yield out
+        yield comp.flush()
+
+
+class SilenceAfterDone(_BodyFault):
+    """The stream up to and including ``data: [DONE]``, then ``seconds`` of silence before
+    the body ends (the terminator a client waiting to drain would wait for)."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = float(seconds)
+
+    def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
+        for item in sse_events(body):
+            yield item
+            if isinstance(item, bytes) and is_done(item):
+                yield self.seconds

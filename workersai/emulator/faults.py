@@ -57,6 +57,19 @@ non-SSE body counts as one event):
 * :class:`Chunked` ``(sizes)``: the body re-cut into pieces of these byte sizes (cycled),
   splitting inside multi-byte UTF-8 characters and SSE lines alike.
 * :class:`Combined` ``(*faults)``: several at once, the first outermost.
+
+Hostile delivery (what a misbehaving server or middlebox does; the client's limits and
+deadline must stop each one):
+
+* :class:`Drip` ``(interval=0.5, size=1)``: the body a few bytes at a time, ``interval``
+  seconds apart, so no single read times out.
+* :class:`EndlessLine` ``(after_events=0)``: after that many events, a ``data:`` line that
+  never ends.
+* :class:`HugeBody` ``(size=300 MiB)``: a JSON 200 of that many bytes.
+* :class:`GzipBomb` ``(inflated=2 GiB)``: ``content-encoding: gzip``, about 1 KB per MB
+  inflated.
+* :class:`SilenceAfterDone` ``(seconds=60)``: the stream through ``[DONE]``, then silence
+  before the body ends.
 """
 
 from __future__ import annotations
@@ -72,11 +85,15 @@ from ._fault_kinds import (
     Chunked,
     Combined,
     CutStream,
+    Drip,
     EchoToken,
+    EndlessLine,
     ErrorEvent,
     ErrorReply,
     FailureOn200,
+    GzipBomb,
     HTMLPage,
+    HugeBody,
     Latency,
     MalformedJSON,
     MissingRerankResults,
@@ -86,6 +103,7 @@ from ._fault_kinds import (
     RateLimited,
     ResetBeforeBody,
     ServerBusy,
+    SilenceAfterDone,
     Stall,
     Unauthorized,
 )
@@ -115,6 +133,11 @@ __all__ = [
     "ErrorEvent",
     "Chunked",
     "Combined",
+    "Drip",
+    "EndlessLine",
+    "HugeBody",
+    "GzipBomb",
+    "SilenceAfterDone",
 ]
 
 
