@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field
 
-from workersai._fields import LazyClients
+from workersai._fields import MODEL_NAMES, TOKEN_NAMES, LazyClients, TokenInput
 from workersai.config import (
     GatewayOptions,
     Timeouts,
@@ -23,7 +23,7 @@ from workersai.config import (
     env_gateway,
 )
 
-__all__ = ["ClientFields"]
+__all__ = ["ClientFields", "MODEL_NAMES"]
 
 
 class ClientFields(LazyClients):
@@ -41,7 +41,9 @@ class ClientFields(LazyClients):
 
     account_id: str | None = Field(default_factory=env_account_id)
     """Cloudflare account id (32 hex characters); env ``CLOUDFLARE_ACCOUNT_ID``."""
-    api_token: SecretStr | None = Field(default_factory=env_api_token, alias="api_key")
+    api_token: TokenInput = Field(
+        default_factory=env_api_token, alias="api_key", validation_alias=TOKEN_NAMES
+    )
     """API token with Workers AI permission; env ``CLOUDFLARE_API_TOKEN``."""
     base_url: str = Field(default_factory=env_base_url)
     """API base URL; env ``WORKERSAI_BASE_URL``, else ``https://api.cloudflare.com/client/v4``."""

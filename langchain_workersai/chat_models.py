@@ -25,7 +25,7 @@ from workersai import catalog
 from workersai.types import Endpoint
 
 from ._blocks import register as _register_block_translator
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields
 from ._errors import reraise
 from ._messages import to_neutral_messages
 from ._output import PROVIDER, delta_to_chunk, reply_to_chunk, reply_to_result
@@ -61,7 +61,7 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_CHAT_MODEL, alias="model_name")
+    model: str = Field(default=DEFAULT_CHAT_MODEL, validation_alias=MODEL_NAMES)
     """Workers AI model id, e.g. ``@cf/meta/llama-3.3-70b-instruct-fp8-fast``."""
     temperature: float | None = None
     """Sampling temperature (0 is sent as 0); ``None`` keeps the model's default."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
-from pydantic import ConfigDict, Field
+from pydantic import AliasChoices, ConfigDict, Field
 
 from workersai.types import EmbeddingResult, EmbedParams
 
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields
 from ._errors import WorkersAIResponseFormatError, reraise
 from ._queued import queue_knobs
 
@@ -35,12 +35,15 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_EMBEDDING_MODEL, alias="model_name")
+    model: str = Field(default=DEFAULT_EMBEDDING_MODEL, validation_alias=MODEL_NAMES)
     """Workers AI embedding model id."""
     batch_size: int | None = Field(default=None, gt=0)
     """Texts per request; defaults to the model's limit and is capped by it."""
-    max_concurrency: int | None = Field(default=None, gt=0)
-    """Requests in flight at once (threads in sync, tasks in async)."""
+    max_concurrency: int | None = Field(
+        default=None, gt=0, validation_alias=AliasChoices("max_concurrency", "num_workers")
+    )
+    """Requests in flight at once (threads in sync, tasks in async); LlamaIndex's name
+    ``num_workers`` is accepted too."""
     query_instruction: str | None = None
     """Instruction for queries (bge: a prefix such as ``BGE_QUERY_INSTRUCTION``;
     qwen3-embedding: its ``instruction``)."""

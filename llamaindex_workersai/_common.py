@@ -12,14 +12,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import (
-    AliasChoices,
     ConfigDict,
     Field,
     SecretStr,
     field_validator,
 )
 
-from workersai._fields import LazyClients
+from workersai._fields import TOKEN_NAMES, LazyClients, TokenInput
 from workersai.config import (
     GatewayOptions,
     Timeouts,
@@ -48,9 +47,10 @@ class ConnectionMixin(LazyClients):
         default_factory=env_account_id,
         description="Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID or CF_ACCOUNT_ID).",
     )
-    api_token: SecretStr | None = Field(
+    api_token: TokenInput = Field(
         default_factory=env_api_token,
-        validation_alias=AliasChoices("api_token", "api_key"),
+        alias="api_key",  # the name type checkers see; api_token works too
+        validation_alias=TOKEN_NAMES,
         exclude=True,
         repr=False,
         description="API token (env CLOUDFLARE_API_TOKEN or CF_AI_API_TOKEN). Never serialized.",

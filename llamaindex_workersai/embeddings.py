@@ -53,6 +53,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
 
     model_name: str = Field(
         default=DEFAULT_EMBED_MODEL,
+        alias="model",  # the name type checkers see; model_name works too
         validation_alias=AliasChoices("model_name", "model"),
         description="Workers AI embedding model id (also accepted as model).",
     )

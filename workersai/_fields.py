@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pydantic import BaseModel, PrivateAttr, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, PrivateAttr, SecretStr, field_validator
 
 from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
 
@@ -22,7 +22,28 @@ if TYPE_CHECKING:
 
     from .client import AsyncClient, Client
 
-__all__ = ["LazyClients", "LEFT_OUT_OF_PICKLES", "TRANSPORT_KEYS", "request_options"]
+__all__ = [
+    "LazyClients",
+    "LEFT_OUT_OF_PICKLES",
+    "MODEL_NAMES",
+    "TOKEN_NAMES",
+    "TRANSPORT_KEYS",
+    "TokenInput",
+    "request_options",
+]
+
+if TYPE_CHECKING:
+    TokenInput: TypeAlias = SecretStr | str | None
+    """What type checkers accept for ``api_key=``/``api_token=``: a plain ``str`` too."""
+else:  # what pydantic validates to: a str is wrapped, so the token never shows in a repr
+    TokenInput = SecretStr | None
+
+MODEL_NAMES = AliasChoices("model", "model_name")
+"""``model`` is the constructor name type checkers see (the field's own name, so
+``dataclass_transform`` reports it); ``model_name`` keeps working at runtime."""
+TOKEN_NAMES = AliasChoices("api_key", "api_token")
+"""Runtime names for the token; the fields also carry ``alias="api_key"`` so type checkers
+accept ``api_key=`` (the name ChatOpenAI and LlamaIndex's OpenAI use)."""
 
 TRANSPORT_KEYS = (
     "timeout",
@@ -65,7 +86,7 @@ class LazyClients(BaseModel):
 
     if TYPE_CHECKING:  # declared by each front end (aliases and serialization differ)
         account_id: str | None
-        api_token: SecretStr | None
+        api_token: TokenInput
         base_url: str
         gateway: str | None
         gateway_options: GatewayOptions | None
