@@ -36,7 +36,8 @@ class ClientFields(LazyClients):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
+        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=(),
+        hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token
     )
 
     account_id: str | None = Field(default_factory=env_account_id)
@@ -55,6 +56,10 @@ class ClientFields(LazyClients):
     """Seconds (read and stream-idle) or a ``workersai.Timeouts``; ``None``: core defaults."""
     max_retries: int | None = None
     """Retries on 429/5xx/connection errors (core default 2)."""
+    session_affinity: str | None = None
+    """Sent as ``x-session-affinity`` on every request, so a conversation's requests reach
+    the same replica and reuse its prompt cache (per call too); langchain-cloudflare's
+    ``session_id``."""
     default_headers: dict[str, str] | None = None
     """Extra headers sent with every request."""
     http_client: Any = Field(default=None, exclude=True)  # httpx.Client, checked on input

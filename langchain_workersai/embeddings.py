@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 from pydantic import AliasChoices, ConfigDict, Field
 
+from workersai._progress import Progress, progress, queue_progress
 from workersai.types import EmbeddingResult, EmbedParams
 
 from ._common import MODEL_NAMES, ClientFields
@@ -18,6 +20,7 @@ __all__ = ["WorkersAIEmbeddings", "DEFAULT_EMBEDDING_MODEL", "BGE_QUERY_INSTRUCT
 DEFAULT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5"
 BGE_QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: "
 """The query prefix the BGE v1.5 model card recommends for retrieval."""
+_DESC = "Embedding documents"
 
 
 class WorkersAIEmbeddings(ClientFields, Embeddings):
@@ -55,6 +58,9 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
     """Let the model truncate over-long inputs instead of failing (bge-m3)."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra request body fields, sent as given."""
+    show_progress_bar: bool = False
+    """Show progress while embedding documents (and in the queued methods): a tqdm bar
+    when tqdm is installed, else one line on stderr."""
 
     def _params(self, kind: Literal["query", "document"]) -> EmbedParams:
         return EmbedParams(
@@ -65,16 +71,20 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
             extra=dict(self.model_kwargs),
         )
 
-    def _embed_kwargs(self) -> dict[str, Any]:
-        return {"batch_size": self.batch_size, "max_concurrency": self.max_concurrency}
+    def _embed_kwargs(self, on_progress: Progress | None = None) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "batch_size": self.batch_size, "max_concurrency": self.max_concurrency}
+        if on_progress is not None:
+            kwargs["on_progress"] = on_progress
+        return kwargs
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed documents; one vector per text, in input order."""
         if _empty(texts):  # no client, no request
             return []
-        with reraise():
+        with reraise(), progress(self.show_progress_bar, _DESC) as on_progress:
             result = self._sync_client().embed(
-                self.model, texts, self._params("document"), **self._embed_kwargs()
+                self.model, texts, self._params("document"), **self._embed_kwargs(on_progress)
             )
         return _vectors(result, len(texts))
 
@@ -88,9 +98,9 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         """Async twin of :meth:`embed_documents` (native async I/O)."""
         if _empty(texts):  # no client, no request
             return []
-        with reraise():
+        with reraise(), progress(self.show_progress_bar, _DESC) as on_progress:
             result = await self._async_client().embed(
-                self.model, texts, self._params("document"), **self._embed_kwargs()
+                self.model, texts, self._params("document"), **self._embed_kwargs(on_progress)
             )
         return _vectors(result, len(texts))
 
@@ -100,19 +110,26 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
             result = await self._async_client().embed(self.model, [text], self._params("query"))
         return _vectors(result, 1)[0]
 
+    def _queue(self, queue: dict[str, Any]) -> AbstractContextManager[dict[str, Any]]:
+        """The queue knobs; ``show_progress`` defaults to ``show_progress_bar``."""
+        knobs = queue_knobs(dict(queue))
+        knobs.setdefault("show_progress", self.show_progress_bar)
+        return queue_progress(knobs, "Queued embeddings")
+
     def embed_documents_queued(self, texts: list[str], **queue: Any) -> list[list[float]]:
         """Embed documents through the Workers AI batch queue (``queueRequest``): for
         large offline jobs. One queued item per ``batch_size`` texts; vectors in input
         order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
-        ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
-        Raises ``BatchError`` (finished vectors kept) when some items fail."""
+        ``max_wait``, ``on_progress``, ``show_progress`` and ``max_payload_bytes`` (see
+        ``workersai.batch``). Raises ``BatchError`` (finished vectors kept) when some items
+        fail."""
         if _empty(texts):  # no client, no request
             return []
-        with reraise():
+        with reraise(), self._queue(queue) as knobs:
             from workersai import batch as wb  # loaded on first use
             result = wb.embed_batch(
                 self._sync_client(), self.model, texts, self._params("document"),
-                batch_size=self.batch_size, **queue_knobs(queue),
+                batch_size=self.batch_size, **knobs,
             )
         return _vectors(result, len(texts))
 
@@ -122,11 +139,11 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         """Async twin of :meth:`embed_documents_queued` (works over a binding)."""
         if _empty(texts):  # no client, no request
             return []
-        with reraise():
+        with reraise(), self._queue(queue) as knobs:
             from workersai import batch as wb  # loaded on first use
             result = await wb.aembed_batch(
                 self._async_client(), self.model, texts, self._params("document"),
-                batch_size=self.batch_size, **queue_knobs(queue),
+                batch_size=self.batch_size, **knobs,
             )
         return _vectors(result, len(texts))
 

@@ -41,7 +41,11 @@ class ConnectionMixin(LazyClients):
     workers configured by the environment still work, and clients are rebuilt on first use.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+        extra="forbid",  # unknown arguments are refused, not silently ignored
+        hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token
+    )
 
     account_id: str | None = Field(
         default_factory=env_account_id,
@@ -70,6 +74,11 @@ class ConnectionMixin(LazyClients):
         default=None, description="Seconds (read and stream idle) or a full Timeouts."
     )
     max_retries: int = Field(default=2, ge=0, description="Retries on 429/5xx/connection errors.")
+    session_affinity: str | None = Field(
+        default=None,
+        description="Sent as x-session-affinity on every request (prompt caching on one "
+        "replica); also per call. langchain-cloudflare's session_id.",
+    )
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers added to every request."
     )

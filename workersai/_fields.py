@@ -9,11 +9,19 @@ built on first use, once per instance, and an injected ``httpx`` client passes t
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pydantic import AliasChoices, BaseModel, PrivateAttr, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 
 from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
 
@@ -100,6 +108,16 @@ class LazyClients(BaseModel):
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _foreign_arguments(cls, data: Any) -> Any:
+        """Other integrations' argument names: renamed ones moved to ours (with a
+        ``MigrationWarning``), others refused naming what to use (``workersai._migrate``)."""
+        from ._migrate import check_arguments
+
+        strict = cls.model_config.get("extra") == "forbid"
+        return check_arguments(data, accepted_names(cls), cls.__name__, strict=strict)
+
     # The injected clients are declared ``Any`` by the front ends so that importing them
     # does not import httpx; these validators check the type, importing httpx only then.
     @field_validator("http_client", check_fields=False)
@@ -112,7 +130,22 @@ class LazyClients(BaseModel):
     def _check_http_async_client(cls, value: Any) -> Any:
         return _instance_of(value, "AsyncClient", "http_async_client")
 
+    @field_validator("model", "model_name", check_fields=False)
+    @classmethod
+    def _full_model_id(cls, value: Any) -> Any:
+        """A short id (``llama-3.3-70b-instruct-fp8-fast``) becomes the one catalog id
+        ending in it; none or several: a ``ValueError`` naming the closest full ids."""
+        if isinstance(value, str) and value and not value.startswith("@"):
+            from .catalog import resolve
+
+            return resolve(value)
+        return value
+
     def _client_kwargs(self) -> dict[str, Any]:
+        affinity = getattr(self, "session_affinity", None)
+        headers = self.default_headers
+        if affinity:  # x-session-affinity on every request (prompt caching on one replica)
+            headers = {**(headers or {}), "x-session-affinity": affinity}
         return {
             "account_id": self.account_id,
             "api_token": self.api_token,
@@ -121,7 +154,7 @@ class LazyClients(BaseModel):
             "gateway_options": self.gateway_options,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
+            "default_headers": headers,
             "binding": self.binding,
         }
 
@@ -182,6 +215,22 @@ class LazyClients(BaseModel):
         if private is not None:
             for name in _CLIENT_ATTRS:
                 private[name] = None
+
+
+@functools.cache
+def accepted_names(cls: type[BaseModel]) -> frozenset[str]:
+    """Every constructor keyword ``cls`` takes: field names, aliases, alias choices."""
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            names.add(alias)
+        elif isinstance(alias, AliasChoices):
+            names.update(c for c in alias.choices if isinstance(c, str))
+    return frozenset(names)
 
 
 def _instance_of(value: Any, kind: str, field: str) -> Any:
