@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from workersai._version import __version__
+
+from . import _require  # noqa: F401  # first: names the extra when LangChain is missing
 from ._errors import (
     WorkersAIAPIError,
     WorkersAIAuthenticationError,
@@ -41,6 +44,7 @@ from .embeddings import BGE_QUERY_INSTRUCTION, DEFAULT_EMBEDDING_MODEL, WorkersA
 from .rerankers import DEFAULT_RERANK_MODEL, WorkersAIReranker
 
 __all__ = [
+    "__version__",
     "ChatWorkersAI",
     "WorkersAIEmbeddings",
     "WorkersAIReranker",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field
 
-from workersai._fields import LazyClients
+from workersai._fields import MODEL_NAMES, TOKEN_NAMES, LazyClients, TokenInput
 from workersai.config import (
     GatewayOptions,
     Limits,
@@ -25,7 +25,7 @@ from workersai.config import (
     masked_headers,
 )
 
-__all__ = ["ClientFields", "mask_serialized_headers"]
+__all__ = ["ClientFields", "MODEL_NAMES", "mask_serialized_headers"]
 
 S = TypeVar("S")
 
@@ -48,12 +48,15 @@ class ClientFields(LazyClients):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
+        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=(),
+        hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token
     )
 
     account_id: str | None = Field(default_factory=env_account_id)
     """Cloudflare account id (32 hex characters); env ``CLOUDFLARE_ACCOUNT_ID``."""
-    api_token: SecretStr | None = Field(default_factory=env_api_token, alias="api_key")
+    api_token: TokenInput = Field(
+        default_factory=env_api_token, alias="api_key", validation_alias=TOKEN_NAMES
+    )
     """API token with Workers AI permission; env ``CLOUDFLARE_API_TOKEN``."""
     base_url: str = Field(default_factory=env_base_url)
     """API base URL; env ``WORKERSAI_BASE_URL``, else ``https://api.cloudflare.com/client/v4``."""
@@ -65,6 +68,10 @@ class ClientFields(LazyClients):
     """Seconds (read and stream-idle) or a ``workersai.Timeouts``; ``None``: core defaults."""
     max_retries: int | None = None
     """Retries on 429/5xx/connection errors (core default 2)."""
+    session_affinity: str | None = None
+    """Sent as ``x-session-affinity`` on every request, so a conversation's requests reach
+    the same replica and reuse its prompt cache (per call too); langchain-cloudflare's
+    ``session_id``."""
     default_headers: dict[str, str] | None = None
     """Extra headers sent with every request."""
     deadline: float | None = None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage
 
+from workersai._progress import queue_progress
 from workersai.errors import BatchError, InvalidInputError
 
 from ._errors import reraise, to_langchain_error
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 BATCH_KEYS = frozenset({"poll_interval", "backoff", "max_interval", "max_wait", "on_progress",
-                        "max_payload_bytes"})
+                        "max_payload_bytes", "show_progress"})
 """Keyword arguments of ``batch_queued`` that steer the queue (the rest go to the model)."""
 
 
@@ -81,7 +82,7 @@ def chat_queued(
 ) -> list[AIMessage | Exception]:
     """``ChatWorkersAI.batch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
-    with reraise():
+    with reraise(), queue_progress(knobs, "Queued chat") as knobs:
         from workersai import batch as wb  # loaded on first use
         result = wb.chat_batch(llm._sync_client(), call.model, conversations, call.params,
                                **knobs)
@@ -94,7 +95,7 @@ async def achat_queued(
 ) -> list[AIMessage | Exception]:
     """``ChatWorkersAI.abatch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
-    with reraise():
+    with reraise(), queue_progress(knobs, "Queued chat") as knobs:
         from workersai import batch as wb  # loaded on first use
         result = await wb.achat_batch(llm._async_client(), call.model, conversations,
                                       call.params, **knobs)

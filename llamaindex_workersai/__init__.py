@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from workersai._version import __version__
+
+from . import _require  # noqa: F401  # first: names the extra when LlamaIndex is missing
 from ._structured import StructuredOutputError
 from .embeddings import DEFAULT_EMBED_MODEL, WorkersAIEmbedding
 from .llms import DEFAULT_MODEL, INVALID_ARGUMENTS, WorkersAI, invalid_tool_arguments
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from .readers import WorkersAIAudioReader
 
 __all__ = [
+    "__version__",
     "WorkersAI",
     "WorkersAIEmbedding",
     "WorkersAIRerank",

@@ -12,14 +12,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import (
-    AliasChoices,
     ConfigDict,
     Field,
     SecretStr,
     field_validator,
 )
 
-from workersai._fields import LazyClients
+from workersai._fields import TOKEN_NAMES, LazyClients, TokenInput
 from workersai.config import (
     GatewayOptions,
     Limits,
@@ -43,15 +42,20 @@ class ConnectionMixin(LazyClients):
     workers configured by the environment still work, and clients are rebuilt on first use.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+        extra="forbid",  # unknown arguments are refused, not silently ignored
+        hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token
+    )
 
     account_id: str | None = Field(
         default_factory=env_account_id,
         description="Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID or CF_ACCOUNT_ID).",
     )
-    api_token: SecretStr | None = Field(
+    api_token: TokenInput = Field(
         default_factory=env_api_token,
-        validation_alias=AliasChoices("api_token", "api_key"),
+        alias="api_key",  # the name type checkers see; api_token works too
+        validation_alias=TOKEN_NAMES,
         exclude=True,
         repr=False,
         description="API token (env CLOUDFLARE_API_TOKEN or CF_AI_API_TOKEN). Never serialized.",
@@ -71,6 +75,11 @@ class ConnectionMixin(LazyClients):
         default=None, description="Seconds (read and stream idle) or a full Timeouts."
     )
     max_retries: int = Field(default=2, ge=0, description="Retries on 429/5xx/connection errors.")
+    session_affinity: str | None = Field(
+        default=None,
+        description="Sent as x-session-affinity on every request (prompt caching on one "
+        "replica); also per call. langchain-cloudflare's session_id.",
+    )
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers added to every request."
     )

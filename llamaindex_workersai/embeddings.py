@@ -11,6 +11,7 @@ from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
 from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 
 from workersai import catalog
+from workersai._progress import queue_progress
 from workersai.errors import InvalidInputError
 from workersai.types import EmbedParams
 
@@ -53,6 +54,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
 
     model_name: str = Field(
         default=DEFAULT_EMBED_MODEL,
+        alias="model",  # the name type checkers see; model_name works too
         validation_alias=AliasChoices("model_name", "model"),
         description="Workers AI embedding model id (also accepted as model).",
     )
@@ -82,7 +84,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         if not isinstance(data, dict):
             return data
         model = data.get("model_name") or data.get("model") or DEFAULT_EMBED_MODEL
-        limit = batch_limit(str(model))
+        limit = batch_limit(catalog.resolve(str(model)))  # a short id counts as its full id
         size = data.get("embed_batch_size")
         data = dict(data)
         data["embed_batch_size"] = limit if size is None else min(int(size), limit)
@@ -206,13 +208,15 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
         """Embed texts through the Workers AI batch queue (``queueRequest``): for large
         offline jobs. One queued item per ``embed_batch_size`` texts; vectors in input
         order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
-        ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
-        Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
+        ``max_wait``, ``on_progress``, ``show_progress`` (a bar or a stderr line) and
+        ``max_payload_bytes`` (see ``workersai.batch``). Raises
+        ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
         from workersai import batch as wb  # loaded on first use
-        result = wb.embed_batch(
-            self._sync_client(), self.model_name, texts, self._params("document"),
-            batch_size=self.embed_batch_size, **queue,
-        )
+        with queue_progress(queue, "Queued embeddings") as knobs:
+            result = wb.embed_batch(
+                self._sync_client(), self.model_name, texts, self._params("document"),
+                batch_size=self.embed_batch_size, **knobs,
+            )
         return list(result.vectors)
 
     async def aget_text_embedding_batch_queued(
@@ -220,8 +224,9 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
         from workersai import batch as wb  # loaded on first use
-        result = await wb.aembed_batch(
-            self._async_client(), self.model_name, texts, self._params("document"),
-            batch_size=self.embed_batch_size, **queue,
-        )
+        with queue_progress(queue, "Queued embeddings") as knobs:
+            result = await wb.aembed_batch(
+                self._async_client(), self.model_name, texts, self._params("document"),
+                batch_size=self.embed_batch_size, **knobs,
+            )
         return list(result.vectors)

@@ -37,6 +37,7 @@ from llama_index.core.prompts import PromptTemplate
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from workersai import catalog
+from workersai._defaults import DEFAULT_CHAT_MODEL
 from workersai.errors import InvalidInputError
 from workersai.types import StreamDelta
 
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = ["WorkersAI", "DEFAULT_MODEL", "INVALID_ARGUMENTS", "invalid_tool_arguments"]
 
-DEFAULT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+DEFAULT_MODEL = DEFAULT_CHAT_MODEL
 
 dispatcher = get_dispatcher(__name__)
 
@@ -69,16 +70,73 @@ dispatcher = get_dispatcher(__name__)
 class WorkersAI(ConnectionMixin, FunctionCallingLLM):
     """Cloudflare Workers AI chat models for LlamaIndex: tools, streaming, JSON mode.
 
-    Credentials come from ``account_id``/``api_token`` or the environment
-    (``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``). Construction does no I/O.
+    Setup:
+        .. code-block:: bash
 
-    Example:
+            pip install -U "workersai-integrations[llamaindex]"
+            export CLOUDFLARE_ACCOUNT_ID="your-account-id"
+            export CLOUDFLARE_API_TOKEN="your-api-token"   # Workers AI Read and Edit
+
+    Key init args:
+        model: Workers AI model id (default ``@cf/meta/llama-3.3-70b-instruct-fp8-fast``;
+            short ids resolve). temperature, max_tokens, top_p, seed, stop, lora,
+            reasoning_effort: sampling, all overridable per call. endpoint: ``"native"``
+            or ``"openai"``. api_key (or api_token), account_id, base_url, timeout,
+            max_retries, gateway, gateway_options, session_affinity: the connection;
+            env ``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``, ``WORKERSAI_BASE_URL``.
+            Construction does no I/O; unknown arguments raise.
+
+    Instantiate:
         .. code-block:: python
 
             from llamaindex_workersai import WorkersAI
 
             llm = WorkersAI(model="@cf/meta/llama-3.3-70b-instruct-fp8-fast", temperature=0)
+
+    Complete and chat:
+        .. code-block:: python
+
+            from llama_index.core.llms import ChatMessage
+
             print(llm.complete("Say hello in French.").text)
+            reply = llm.chat([ChatMessage(role="user", content="Name three cheeses.")])
+            reply.message.content
+
+    Stream:
+        .. code-block:: python
+
+            for delta in llm.stream_complete("Write a haiku about rain."):
+                print(delta.delta, end="")
+
+    Tool calling (a ``FunctionCallingLLM``; ``FunctionAgent`` works):
+        .. code-block:: python
+
+            from llama_index.core.tools import FunctionTool
+
+            def get_weather(city: str) -> str:
+                '''Current weather for a city.'''
+                return f"Sunny in {city}"
+
+            tool = FunctionTool.from_defaults(get_weather)
+            response = llm.chat_with_tools([tool], user_msg="Weather in Lisbon?")
+            llm.get_tool_calls_from_response(response)  # [ToolSelection(tool_name=...)]
+
+    Structured output:
+        .. code-block:: python
+
+            from llama_index.core.prompts import PromptTemplate
+            from pydantic import BaseModel
+
+            class City(BaseModel):
+                name: str
+                country: str
+
+            llm.structured_predict(City, PromptTemplate("Describe {city}"), city="Lisbon")
+
+    Usage and response metadata:
+        ``ChatResponse.raw["result"]`` holds the model's reply, ``raw["usage"]`` the token counts
+        the API reported (what ``TokenCountingHandler`` reads), ``raw["neurons"]`` the
+        neurons billed and ``raw["request_id"]`` Cloudflare's request id.
     """
 
     model: str = Field(

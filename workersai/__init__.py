@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import catalog, errors, types
+from ._version import __version__
 from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 
 __all__ = [
+    "__version__",
     "catalog",
     "errors",
     "types",

@@ -39,6 +39,7 @@ __all__ = [
     "error_from_payload",
     "error_from_response",
     "format_error",
+    "model_hint",
     "is_context_length",
     "redact",
     "request_id",
@@ -247,6 +248,20 @@ def error_from_response(
     return _build(status, [], [text], headers, secret)
 
 
+_NO_SUCH_MODEL = re.compile(r"No such model (\S+)")
+
+
+def model_hint(message: str) -> str:
+    """``did you mean '@cf/...'?`` for the id in a "No such model <id> or task" message
+    (closest catalog ids); ``""`` when the message names no id or nothing is close."""
+    found = _NO_SUCH_MODEL.search(message)
+    if found is None:
+        return ""
+    from .catalog import did_you_mean
+
+    return did_you_mean(found.group(1).strip("`'\""))
+
+
 def _build(
     status: int | None,
     codes: list[int],
@@ -256,6 +271,9 @@ def _build(
 ) -> APIError:
     message = "; ".join(messages)
     cls = error_class(status, codes, message)
+    if cls is ModelNotFoundError:
+        hint = model_hint(message)
+        message = f"{message}; {hint}" if hint else message
     return cls(
         message,
         status_code=status,

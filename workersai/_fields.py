@@ -9,11 +9,20 @@ built on first use, once per instance, and an injected ``httpx`` client passes t
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pydantic import BaseModel, PrivateAttr, SecretStr, field_serializer, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    PrivateAttr,
+    SecretStr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from .config import (
     GatewayOptions,
@@ -36,9 +45,25 @@ __all__ = [
     "CONNECTION_FIELDS",
     "LazyClients",
     "LEFT_OUT_OF_PICKLES",
+    "MODEL_NAMES",
+    "TOKEN_NAMES",
     "TRANSPORT_KEYS",
+    "TokenInput",
     "request_options",
 ]
+
+if TYPE_CHECKING:
+    TokenInput: TypeAlias = SecretStr | str | None
+    """What type checkers accept for ``api_key=``/``api_token=``: a plain ``str`` too."""
+else:  # what pydantic validates to: a str is wrapped, so the token never shows in a repr
+    TokenInput = SecretStr | None
+
+MODEL_NAMES = AliasChoices("model", "model_name")
+"""``model`` is the constructor name type checkers see (the field's own name, so
+``dataclass_transform`` reports it); ``model_name`` keeps working at runtime."""
+TOKEN_NAMES = AliasChoices("api_key", "api_token")
+"""Runtime names for the token; the fields also carry ``alias="api_key"`` so type checkers
+accept ``api_key=`` (the name ChatOpenAI and LlamaIndex's OpenAI use)."""
 
 TRANSPORT_KEYS = (
     "timeout",
@@ -93,7 +118,7 @@ class LazyClients(BaseModel):
 
     if TYPE_CHECKING:  # declared by each front end (aliases and serialization differ)
         account_id: str | None
-        api_token: SecretStr | None
+        api_token: TokenInput
         base_url: str
         gateway: str | None
         gateway_options: GatewayOptions | None
@@ -109,6 +134,16 @@ class LazyClients(BaseModel):
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _foreign_arguments(cls, data: Any) -> Any:
+        """Other integrations' argument names: renamed ones moved to ours (with a
+        ``MigrationWarning``), others refused naming what to use (``workersai._migrate``)."""
+        from ._migrate import check_arguments
+
+        strict = cls.model_config.get("extra") == "forbid"
+        return check_arguments(data, accepted_names(cls), cls.__name__, strict=strict)
 
     # The injected clients are declared ``Any`` by the front ends so that importing them
     # does not import httpx; these validators check the type, importing httpx only then.
@@ -193,7 +228,22 @@ class LazyClients(BaseModel):
                 if name in private:
                     private[name] = None
 
+    @field_validator("model", "model_name", check_fields=False)
+    @classmethod
+    def _full_model_id(cls, value: Any) -> Any:
+        """A short id (``llama-3.3-70b-instruct-fp8-fast``) becomes the one catalog id
+        ending in it; none or several: a ``ValueError`` naming the closest full ids."""
+        if isinstance(value, str) and value and not value.startswith("@"):
+            from .catalog import resolve
+
+            return resolve(value)
+        return value
+
     def _client_kwargs(self) -> dict[str, Any]:
+        affinity = getattr(self, "session_affinity", None)
+        headers = self.default_headers
+        if affinity:  # x-session-affinity on every request (prompt caching on one replica)
+            headers = {**(headers or {}), "x-session-affinity": affinity}
         return {
             "account_id": self.account_id,
             "api_token": self.api_token,
@@ -202,7 +252,7 @@ class LazyClients(BaseModel):
             "gateway_options": self.gateway_options,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
+            "default_headers": headers,
             "binding": self.binding,
             "limits": self.limits,
             "deadline": self.deadline,
@@ -270,6 +320,22 @@ class LazyClients(BaseModel):
         if private is not None:
             for name in _CLIENT_ATTRS:
                 private[name] = None
+
+
+@functools.cache
+def accepted_names(cls: type[BaseModel]) -> frozenset[str]:
+    """Every constructor keyword ``cls`` takes: field names, aliases, alias choices."""
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            names.add(alias)
+        elif isinstance(alias, AliasChoices):
+            names.update(c for c in alias.choices if isinstance(c, str))
+    return frozenset(names)
 
 
 def _instance_of(value: Any, kind: str, field: str) -> Any:

@@ -345,9 +345,11 @@ class Config:
             )
         token = self.api_token.get_secret_value() if self.api_token is not None else ""
         if not token:
+            from ._migrate import env_token_hint  # names foreign variables that are set
+
             raise ConfigurationError(
                 "No Cloudflare API token: pass api_token=... or set "
-                f"{API_TOKEN_ENV[0]} (or {API_TOKEN_ENV[1]})."
+                f"{API_TOKEN_ENV[0]} (or {API_TOKEN_ENV[1]}){env_token_hint()}."
             )
         return self.account_id, token
 

@@ -123,6 +123,9 @@ _LAZY = {
     "refresh": "._live", "reset_to_shipped": "._live",
     "CAPABILITIES": "._live_map", "Capability": "._live_map",
     "filter_models": "._live_map", "has_capability": "._live_map",
+    # near misses for unknown ids (difflib): loaded when an id needs them
+    "UnknownModelError": "._suggest", "did_you_mean": "._suggest", "resolve": "._suggest",
+    "suggest": "._suggest",
 }
 
 __all__ += [
@@ -140,6 +143,10 @@ __all__ += [
     "Capability",
     "filter_models",
     "has_capability",
+    "UnknownModelError",
+    "did_you_mean",
+    "resolve",
+    "suggest",
 ]
 
 
@@ -166,3 +173,4 @@ if TYPE_CHECKING:
         reset_to_shipped,
     )
     from ._live_map import CAPABILITIES, Capability, filter_models, has_capability
+    from ._suggest import UnknownModelError, did_you_mean, resolve, suggest

@@ -46,10 +46,13 @@ from ._types import BodyItem, EmuRequest, EmuResponse
 from ._validate import validate_embed, validate_llm, validate_rerank
 from .faults import FaultSchedule
 
-__all__ = ["Emulator", "DEFAULT_ACCOUNT_ID", "DEFAULT_TOKEN", "PAID_ONLY_CODE"]
+__all__ = ["Emulator", "DEFAULT_ACCOUNT_ID", "DEFAULT_TOKEN", "EMULATOR_HEADER", "PAID_ONLY_CODE"]
 
 DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
 DEFAULT_TOKEN = "emulator-token"
+EMULATOR_HEADER = "x-workersai-emulator"
+"""A response header on every emulator reply (value ``1``); Cloudflare never sends it."""
+_MARK = (EMULATOR_HEADER, "1")
 PAID_ONLY_CODE = 5035
 """Code of the free-plan refusal of a paid-only model (the real number is unconfirmed)."""
 
@@ -124,13 +127,17 @@ class Emulator:
     # --- entry -------------------------------------------------------------------------
 
     def handle(self, request: EmuRequest) -> EmuResponse:
-        """Record ``request``, apply any scheduled fault, and answer it."""
+        """Record ``request``, apply any scheduled fault, and answer it. Every reply,
+        faults included, carries ``x-workersai-emulator: 1`` (:data:`EMULATOR_HEADER`), so
+        a client can tell it is not talking to Cloudflare."""
         with self._lock:
             self.requests.append(request)
         fault = self.faults.next_fault(request)
         if fault is not None:
-            return fault.apply(request, lambda: self._route(request))
-        return self._route(request)
+            reply = fault.apply(request, lambda: self._route(request))
+        else:
+            reply = self._route(request)
+        return EmuResponse(reply.status, [*reply.headers, _MARK], reply.body)
 
     def _route(self, request: EmuRequest) -> EmuResponse:
         rng = self._rng()
