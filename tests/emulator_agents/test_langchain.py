@@ -15,6 +15,7 @@ from .conftest import GPT_OSS, LLAMA, QWEN3, flights, unscripted, weather
 pytest.importorskip("langgraph")
 pytest.importorskip("langchain.agents")
 from langchain.agents import create_agent
+from langchain.agents.structured_output import ToolStrategy
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langgraph.prebuilt import create_react_agent
@@ -35,6 +36,10 @@ class Report(BaseModel):
     city: str = Field(description="The city")
     temperature_c: int = Field(description="Temperature in Celsius")
     conditions: str = Field(description="The sky")
+
+
+class Weather(Report):
+    """A weather report, asked for as a tool (its name is a word of the question)."""
 
 
 def _chat(kwargs: dict[str, Any], model: str = LLAMA) -> ChatWorkersAI:
@@ -80,6 +85,23 @@ def test_create_agent_structured_output_after_tools(
                                                    conditions="Sunny")
     last = json.loads(emu.requests[-1].body)
     assert last["messages"][-1]["role"] == "tool" and "response_format" in last
+    unscripted(emu)
+
+
+@pytest.mark.parametrize("model", [LLAMA, GPT_OSS])
+def test_create_agent_tool_strategy_gathers_before_the_schema_tool(
+        emu: Emulator, emu_kwargs: dict[str, Any], model: str) -> None:
+    agent = create_agent(_chat(emu_kwargs, model), [tool(weather)],
+                         response_format=ToolStrategy(Weather))
+    result = agent.invoke(ASK)
+    forced = json.loads(emu.requests[0].body).get("tool_choice")
+    assert forced == ("required" if model == GPT_OSS else None)  # llama: tool_choice emulated
+    calls = [c["name"] for m in result["messages"] if isinstance(m, AIMessage)
+             for c in m.tool_calls]
+    assert calls == ["weather", "Weather"]  # "weather" in the question names both
+    assert result["messages"][2].content == "Sunny, 21C in Lisbon"
+    assert result["structured_response"] == Weather(city="Lisbon", temperature_c=21,
+                                                    conditions="Sunny")
     unscripted(emu)
 
 

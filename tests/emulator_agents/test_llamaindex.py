@@ -100,6 +100,21 @@ def test_condense_question_chat_engine_rewrites_the_follow_up(emu: Emulator) -> 
     assert "Lisbon" in str(reply)
 
 
+@pytest.mark.usefixtures("settings")
+def test_condense_plus_context_answers_from_the_right_context(emu: Emulator) -> None:
+    index = VectorStoreIndex.from_documents([Document(text="Madrid is the capital of Spain."),
+                                             Document(text=CITIES)])
+    engine = index.as_chat_engine(chat_mode="condense_plus_context")
+    history = [ChatMessage(role="user", content="Tell me about Lisbon."),
+               ChatMessage(role="assistant", content="Lisbon is in Portugal.")]
+    reply = engine.chat("How many people live there?", chat_history=history)
+    final = _bodies(emu)[-1]["messages"]
+    assert final[-1]["content"] == "How many people live there?"  # the original follow-up
+    assert "Madrid is the capital of Spain." in final[0]["content"]  # both in the context
+    assert str(reply) == "Lisbon is the capital of Portugal."
+    unscripted(emu)
+
+
 def _engines() -> list[QueryEngineTool]:
     cities = VectorStoreIndex.from_documents([Document(text=CITIES)]).as_query_engine()
     code = VectorStoreIndex.from_documents([Document(text=PYTHON)]).as_query_engine()

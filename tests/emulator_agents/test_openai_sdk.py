@@ -19,9 +19,11 @@ TOOL = {"type": "function", "name": "get_weather", "description": "Get the weath
                        "required": ["city"]}}
 
 
-@pytest.fixture
-def client(emu: Emulator) -> Iterator[openai.OpenAI]:
-    with EmulatorServer(emu, host="127.0.0.1", port=0) as server:
+@pytest.fixture(scope="module")
+def client() -> Iterator[openai.OpenAI]:
+    """One loopback server and SDK client for the module: no test here reads the
+    emulator's state, and each reply depends on its request alone."""
+    with EmulatorServer(Emulator(), host="127.0.0.1", port=0) as server:
         base = f"{server.base_url}/accounts/{DEFAULT_ACCOUNT_ID}/ai/v1"
         with openai.OpenAI(api_key=DEFAULT_TOKEN, base_url=base, max_retries=0) as sdk:
             yield sdk

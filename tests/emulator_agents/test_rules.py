@@ -191,3 +191,77 @@ def test_docs_snippet_runs() -> None:
     namespace: dict[str, object] = {}
     exec(block, namespace)
     assert str(namespace["step"]).startswith("Thought: ")
+
+
+GET_WEATHER = {"name": "get_weather", "description": "Get the current weather for a city.",
+               "parameters": {"type": "object", "required": ["city"], "properties": {
+                   "city": {"type": "string"}}}}
+WEATHER_SCHEMA = {"name": "Weather", "description": "A weather report.",
+                  "parameters": {"type": "object",
+                                 "required": ["city", "temperature_c", "conditions"],
+                                 "properties": {"city": {"type": "string"},
+                                                "temperature_c": {"type": "integer"},
+                                                "conditions": {"type": "string"}}}}
+ASKED = _user("What is the weather in Lisbon?")
+
+
+def _after_call(name: str, args: str, result: str) -> list[dict[str, Any]]:
+    return [{"role": "assistant", "content": "", "tool_calls": [{
+                "id": "c1", "type": "function", "function": {"name": name, "arguments": args}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": result}]
+
+
+def _calls(emu: Emulator, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
+           **extra: Any) -> list[dict[str, Any]]:
+    reply = run(emu, CLASSIC, {"messages": messages, "tools": tools, **extra}).result
+    return list(reply.get("tool_calls") or [])
+
+
+@pytest.mark.parametrize("schema_tool", [
+    WEATHER_SCHEMA,
+    {**WEATHER_SCHEMA, "name": "final_result", "description": "The final response."},
+])
+def test_schema_tool_waits_for_the_gathered_data(emu: Emulator,
+                                                 schema_tool: dict[str, Any]) -> None:
+    tools = [schema_tool, GET_WEATHER]  # listed first, and named by "weather": still second
+    assert _calls(emu, ASKED, tools) == [{"name": "get_weather",
+                                          "arguments": {"city": "Lisbon"}}]
+    history = [*ASKED, *_after_call("get_weather", '{"city": "Lisbon"}', "Sunny, 21C in Lisbon")]
+    assert _calls(emu, history, tools) == [{"name": schema_tool["name"], "arguments": {
+        "city": "Lisbon", "temperature_c": 21, "conditions": "Sunny"}}]
+    answered = [*history, *_after_call(schema_tool["name"], "{}", "Returning the report.")]
+    assert _calls(emu, answered, tools) == []
+
+
+def test_schema_tool_alone_or_without_a_gathering_match(emu: Emulator) -> None:
+    # offered alone, a class-named tool is an ordinary tool: called at once
+    assert [c["name"] for c in _calls(emu, ASKED, [WEATHER_SCHEMA])] == ["Weather"]
+    flights = {**GET_WEATHER, "name": "search_flights", "description": "Search flights."}
+    # nothing to gather: the schema tool answers, when it matches or a call is required
+    assert [c["name"] for c in _calls(emu, ASKED, [flights, WEATHER_SCHEMA])] == ["Weather"]
+    hello = _user("Hello")
+    assert _calls(emu, hello, [flights, WEATHER_SCHEMA]) == []
+    required = run(emu, GPT_OSS, {"messages": hello, "tool_choice": "required", "tools": [
+        {"type": "function", "function": t} for t in (flights, WEATHER_SCHEMA)]}).result
+    call_names = [c["function"]["name"] for c in required["choices"][0]["message"]["tool_calls"]]
+    assert call_names == ["Weather"]
+
+
+def test_a_one_field_class_named_tool_is_ordinary(emu: Emulator) -> None:
+    search = {"name": "Search", "description": "Search the weather archive.",
+              "parameters": {"type": "object", "properties": {"query": {"type": "string"}}}}
+    assert [c["name"] for c in _calls(emu, ASKED, [GET_WEATHER, search])] == ["get_weather"]
+    assert [c["name"] for c in _calls(emu, _user("Search the archive"),
+                                      [GET_WEATHER, search])] == ["Search"]
+
+
+def test_rag_answer_resolves_the_follow_up_pronoun(emu: Emulator) -> None:
+    context = ("Context:\nMadrid is the capital of Spain.\n"
+               "Lisbon is the capital of Portugal.\n")
+    messages = [{"role": "system", "content": context},
+                *_user("Tell me about Lisbon."),
+                {"role": "assistant", "content": "Lisbon is in Portugal."},
+                *_user("What is its capital status?")]
+    assert _text(emu, messages) == "Lisbon is the capital of Portugal."
+    # without the history the pronoun stays open, and the first capital sentence wins
+    assert _text(emu, [messages[0], messages[-1]]) == "Madrid is the capital of Spain."

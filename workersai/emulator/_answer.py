@@ -25,6 +25,11 @@ The rules, in order (the first that applies decides the reply):
    *Several named tools:* after a tool result, a tool that the last user message names
    exactly and that has not been called since that message is called next (in the
    order the tools are offered), so a task naming two tools gets both, one per turn.
+   *Structured-output tools* (:mod:`._answer_output`): when the request offers a tool
+   that looks like an answer schema (named like a class, ``Weather``, with two or more
+   properties, or like a framework's output tool, ``final_result``) next to ordinary
+   tools, the ordinary tools are called first, and once their results are in the schema
+   tool is called, filled from the user message and the results.
 2. **JSON.** ``response_format`` ``json_schema`` (bare schema or OpenAI's ``{name,
    schema}`` envelope), ``guided_json`` or Responses ``text.format``: an object satisfying
    the schema, filled like tool arguments. ``json_object`` (or a schema that says no more
@@ -43,7 +48,10 @@ The rules, in order (the first that applies decides the reply):
    Then a RAG prompt (the last user message holds a question, a sentence ending in ``?``
    or a ``Question:`` / ``Query:`` line, plus context sentences there or in the system
    message)
-   gets the context sentence sharing the most content words with the question. A
+   gets the context sentence sharing the most content words with the question; a pronoun
+   in the question is first resolved against the chat history (the user and assistant
+   turns before it) as the condense rule rewrites it, so a chat engine's "How many people
+   live there?" after a turn about Lisbon matches the Lisbon context. A
    greeting without content words gets ``Hello! How can I help you today?``. A message
    asking for a number of words (``Write 2000 words about rivers``) gets exactly that
    many words, cycling through the message's key words (then ``max_tokens`` applies).
@@ -68,10 +76,23 @@ import re
 from typing import Any
 
 from ..catalog import ModelInfo
-from ._answer_agents import after_handoff, agent_arguments, prompt_answer, selection_tool
+from ._answer_agents import (
+    after_handoff,
+    agent_arguments,
+    prompt_answer,
+    resolve_pronoun,
+    selection_tool,
+)
+from ._answer_output import (
+    first_tool,
+    gathered_values,
+    is_output_tool,
+    output_tool_after_results,
+    split_tools,
+)
 from ._answer_react import react_answer
 from ._args import MessageValues, fill_schema
-from ._conv import NO_JSON, Call, Conversation, Plan, Tool, best_tool, read_conversation
+from ._conv import NO_JSON, Call, Conversation, Plan, Tool, read_conversation
 from ._jsonenc import dumps
 from ._words import content_words, count_tokens, join_words, key_words, pieces, sentences
 
@@ -90,7 +111,8 @@ _QUESTION_LINE = re.compile(r"^\s*(?:question|query|q)\s*:\s*(.+)$", re.IGNORECA
 
 def _next_named_tool(conv: Conversation) -> Tool | None:
     user = conv.last_user.lower()
-    return next((t for t in conv.tools
+    ordinary, _ = split_tools(conv.tools)
+    return next((t for t in ordinary
                  if t.name and t.name.lower() in user and t.name not in conv.called), None)
 
 
@@ -99,14 +121,11 @@ def pick_tool(conv: Conversation) -> Tool | None:
     if not conv.tools or conv.tool_choice == "none":
         return None
     if conv.tool_result is not None:
-        return _next_named_tool(conv) or after_handoff(conv)
+        return (_next_named_tool(conv) or after_handoff(conv)
+                or output_tool_after_results(conv))
     if conv.forced is not None:
         return next((t for t in conv.tools if t.name == conv.forced), None)
-    selection = selection_tool(conv)
-    if selection is not None:
-        return selection
-    tool, score = best_tool(conv.tools, conv.last_user)
-    return tool if score > 0 or conv.tool_choice in ("required", "any") else None
+    return selection_tool(conv) or first_tool(conv)
 
 
 def _rag_answer(conv: Conversation) -> str | None:
@@ -116,7 +135,7 @@ def _rag_answer(conv: Conversation) -> str | None:
     if not questions:
         return None
     question = questions[-1]
-    asked = set(content_words(question))
+    asked = set(content_words(resolve_pronoun(question, conv)))
     best, best_score = None, 0
     for sentence in sentences(conv.system) + parts:
         if question in sentence or sentence.endswith(("?", ":")) or len(sentence.split()) < 3:
@@ -162,9 +181,7 @@ def text_answer(conv: Conversation) -> str:
 
 
 def _json_answer(conv: Conversation) -> Any:
-    values = MessageValues.parse(conv.last_user)
-    for _, result in conv.results:
-        values.extend(MessageValues.parse(result, openers=True))
+    values = gathered_values(conv)
     schema = conv.json_schema or {}
     if conv.json_kind == "json_schema" and any(k in schema for k in _SCHEMA_DETAIL):
         return fill_schema(conv.json_schema, values, name="answer")
@@ -192,7 +209,9 @@ def answer(conv: Conversation, info: ModelInfo) -> Plan:
     if tool is not None:
         args = agent_arguments(tool, conv)
         if args is None:
-            args = fill_schema(tool.parameters, MessageValues.parse(conv.last_user), name="input")
+            values = (gathered_values(conv) if is_output_tool(tool) and conv.results
+                      else MessageValues.parse(conv.last_user))
+            args = fill_schema(tool.parameters, values, name="input")
         plan.calls = [Call(tool.name, args if isinstance(args, dict) else {})]
         plan.finish = "tool_calls"
     elif conv.json_kind is not None:

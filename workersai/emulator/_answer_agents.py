@@ -10,7 +10,9 @@ Text rules (checked before the RAG rule; the first that applies decides):
   -> ``<subject>``, ``its``/``their``/``his`` -> ``<subject>'s``) names the subject, the
   name mentioned most often in the chat history (ties to the first; else its key words).
   A follow-up that already names the subject is returned unchanged; one without a pronoun
-  gets `` about <subject>`` before its final punctuation.
+  gets `` about <subject>`` before its final punctuation. The RAG rule of :mod:`._answer`
+  resolves a question's pronoun the same way (:func:`resolve_pronoun`, pronouns only),
+  the history being the user and assistant turns before the last user message.
 * **Selector.** A prompt listing numbered choices (``(1) ...``) and a question (the
   quoted text after ``question:``, else its last sentence ending in ``?``) gets the
   choice sharing the most content words with the question (ties to the lowest number), as
@@ -38,7 +40,8 @@ Tool-call rules:
 * **After a handoff.** After tool results, when every tool called since the last user
   message is a handoff tool (its description lists agents) or is not offered in this
   request (another agent's), the agent that took over answers afresh: the non-handoff
-  tool matching the last user message best is called, if any matches.
+  tool matching the last user message best is called, if any matches (structured-output
+  tools are left for later, see :mod:`._answer_output`).
 """
 
 from __future__ import annotations
@@ -48,12 +51,13 @@ import re
 from collections import Counter
 from typing import Any
 
+from ._answer_output import split_tools
 from ._args import MessageValues, fill_schema
 from ._conv import Conversation, Tool, best_tool
 from ._words import content_words, identifier_words, join_words, key_words, sentences
 
 __all__ = ["prompt_answer", "selection_tool", "agent_arguments", "after_handoff", "condense",
-           "choices"]
+           "choices", "resolve_pronoun"]
 
 _STANDALONE = re.compile(r"stand-?alone question", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
@@ -98,6 +102,22 @@ def _rewrite(follow_up: str, subject: str) -> str:
     return follow_up[:match.start()] + replacement + follow_up[match.end():]
 
 
+def _chat_history(conv: Conversation) -> str:
+    """The user and assistant turns before the last user message."""
+    said = [t for r, t in conv.turns if r in ("user", "assistant")]
+    return "\n".join(said[:-1])
+
+
+def resolve_pronoun(question: str, conv: Conversation) -> str:
+    """``question`` with its first pronoun naming the chat history's subject, as the
+    condense rule rewrites it; unchanged without a pronoun, a history or a subject."""
+    if _PRONOUN.search(question) is None:
+        return question
+    history = _chat_history(conv)
+    subject = _subject(history) if history else None
+    return _rewrite(question, subject) if subject else question
+
+
 def condense(conv: Conversation) -> str | None:
     """The condense rule's standalone question, or None."""
     match = _FOLLOW_UP.search(conv.last_user) if _STANDALONE.search(conv.last_user) else None
@@ -107,8 +127,7 @@ def condense(conv: Conversation) -> str | None:
         follow_up = match.group(1).strip()
     elif _STANDALONE.search(conv.system) and conv.turns:
         follow_up = conv.last_user.strip()
-        users = [t for r, t in conv.turns if r in ("user", "assistant")]
-        history = "\n".join(users[:-1])
+        history = _chat_history(conv)
     else:
         return None
     subject = _subject(history)
@@ -270,5 +289,6 @@ def after_handoff(conv: Conversation) -> Tool | None:
     handoffs = {t.name for t in conv.tools if _agents(t.description)}
     if not conv.called or any(n in offered and n not in handoffs for n in conv.called):
         return None
-    tool, score = best_tool([t for t in conv.tools if t.name not in handoffs], conv.last_user)
+    ordinary, _ = split_tools(conv.tools)
+    tool, score = best_tool([t for t in ordinary if t.name not in handoffs], conv.last_user)
     return tool if score > 0 else None

@@ -4,7 +4,9 @@ Routes (``/client/v4`` prefix optional; ``{id}`` a 32-hex-digit account id):
 
 * ``POST /accounts/{id}/ai/run/{model}`` (model ids contain slashes), with
   ``?queueRequest=true`` for the batch flow; ``POST /accounts/{id}/ai/run`` with
-  ``{"model", "input"}`` (needs ``cf-aig-gateway-id`` for ``@cf/`` models);
+  ``{"model", "input"}`` (needs ``cf-aig-gateway-id`` for ``@cf/`` models); ``stream``
+  there gives ``data:`` events ending in ``data: [DONE]``: the family's chunks, or
+  Responses events when gpt-oss is sent the Responses ``input`` form;
 * ``POST /accounts/{id}/ai/v1/chat/completions``, ``/ai/v1/embeddings``,
   ``/ai/v1/responses`` (bare OpenAI objects; errors keep the Cloudflare envelope;
   ``stream`` gives Responses events there, see :mod:`._render_responses_sse`);
@@ -347,10 +349,10 @@ class Emulator:
         if ctx.shape in _INLINE_REASONING:  # shapes without a reasoning field
             plan = inline_reasoning(plan)
         billed = neurons(info, plan.prompt_tokens, plan.completion_tokens)
-        if stream and endpoint == "responses":
+        if stream and ctx.shape == "responses":
             return EmuResponse(200, self._headers(rng, "text/event-stream", billed=billed),
-                               responses_stream(plan, ctx))
-        if stream and ctx.shape != "responses":
+                               responses_stream(plan, ctx, native=endpoint == "native"))
+        if stream:
             options = body.get("stream_options")
             include = isinstance(options, dict) and options.get("include_usage") is True
             events = sse_stream(plan, ctx, self._pads.cycle(rng.randrange(1 << 16)),

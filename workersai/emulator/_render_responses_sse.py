@@ -25,6 +25,13 @@ output), then per output item ``response.output_item.added``, its content events
 and last ``response.completed`` (``response.incomplete`` when ``max_output_tokens`` cut the
 text) carrying the same object the non-streamed reply would be. No ``[DONE]`` line follows,
 as in OpenAI's Responses streams.
+
+*On the native route* (``/ai/run/@cf/openai/gpt-oss-*`` with the Responses ``input`` form
+and ``"stream": true``) the same events come in the native framing Cloudflare documents
+for ``/ai/run`` streams (reference section 3): only ``data:`` lines (each event's ``type``
+is in its JSON), a blank line after each, and a final ``data: [DONE]``. The published
+definition (``gpt-oss-120b.json``) gives the output as ``oneOf`` JSON or
+``text/event-stream``; a Responses request streams Responses events.
 """
 
 from __future__ import annotations
@@ -40,12 +47,15 @@ __all__ = ["responses_stream"]
 
 
 class _Events:
-    def __init__(self) -> None:
+    def __init__(self, native: bool) -> None:
         self.seq = 0
+        self.native = native
 
     def __call__(self, kind: str, **fields: Any) -> bytes:
         body = {"type": kind, "sequence_number": self.seq, **fields}
         self.seq += 1
+        if self.native:
+            return b"data: " + dumps(body) + b"\n\n"
         return b"event: " + kind.encode() + b"\ndata: " + dumps(body) + b"\n\n"
 
 
@@ -86,10 +96,11 @@ def _item_events(ev: _Events, index: int, item: dict[str, Any], plan: Plan,
     yield ev("response.output_item.done", output_index=index, item=item)
 
 
-def responses_stream(plan: Plan, ctx: RenderCtx) -> Iterator[bytes]:
-    """The event-stream body for ``plan`` (see the module docstring)."""
+def responses_stream(plan: Plan, ctx: RenderCtx, *, native: bool = False) -> Iterator[bytes]:
+    """The event-stream body for ``plan`` (see the module docstring); ``native`` frames it
+    as ``/ai/run`` streams are framed."""
     final = render_json(plan, ctx)
-    ev = _Events()
+    ev = _Events(native)
     start = {**final, "status": "in_progress", "incomplete_details": None, "output": [],
              "output_text": "", "usage": None}
     yield ev("response.created", response=start)
@@ -98,3 +109,5 @@ def responses_stream(plan: Plan, ctx: RenderCtx) -> Iterator[bytes]:
         yield b"".join(_item_events(ev, index, item, plan, ctx.split_tool_calls))
     done = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
     yield ev(done, response=final)
+    if native:
+        yield b"data: [DONE]\n\n"
