@@ -95,12 +95,13 @@ _SCALES = {"": 1.0, "k": 1e3, "m": 1e6}
 
 def _per(unit: str) -> tuple[float, str]:
     """``"per 1k characters"`` -> ``(1000, "characters")``; ``"per audio minute"`` ->
-    ``(1, "audio minute")``; ``"per 512x512 tile"`` -> ``(1, "512x512 tile")``."""
+    ``(1, "audio minute")``; ``"per 512 by 512 tile"`` -> ``(1, "512 by 512 tile")``."""
     words = unit.strip().lower().removeprefix("per ").split(" ", 1)
     head, rest = words[0], words[1] if len(words) > 1 else ""
     number = head.rstrip("km")
     suffix = head[len(number):]
-    if rest and suffix in _SCALES and (number == "" or number.replace(".", "", 1).isdigit()):
+    counted = rest and not rest.startswith("by ")  # "per 512 by 512 tile" is one tile
+    if counted and suffix in _SCALES and (number == "" or number.replace(".", "", 1).isdigit()):
         count = float(number) if number else 1.0
         return count * _SCALES[suffix], rest
     return 1.0, unit.strip().lower().removeprefix("per ")

@@ -118,7 +118,8 @@ def test_every_catalog_task_model_is_served() -> None:
         "@cf/deepgram/aura-2-es", "@cf/deepgram/flux", "@cf/leonardo/lucid-origin",
         "@cf/openai/whisper-tiny-en", "@cf/pipecat-ai/smart-turn-v2",
         "@cf/runwayml/stable-diffusion-v1-5-img2img",
-        "@cf/runwayml/stable-diffusion-v1-5-inpainting",
+        "@cf/runwayml/stable-diffusion-v1-5-inpainting", "@cf/moondream/moondream3.1-9B-A2B",
+        "@cf/leonardo/phoenix-1.0",
     }
     others = {m.id for m in catalog.MODELS if m.family == "other"} - not_yet
     assert others <= set(TASK_MODELS)

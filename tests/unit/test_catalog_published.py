@@ -131,7 +131,8 @@ def _input(model_id: str) -> dict[str, Any]:
 BROKEN = ["@cf/meta/llama-3.3-70b-instruct-fp8-fast", "@cf/moonshotai/kimi-k2.6",
           "@cf/google/gemma-4-26b-a4b-it", "@cf/zai-org/glm-5.2", "@cf/qwen/qwen3.8-27b",
           "@cf/deepgram/aura-2-en", "@cf/black-forest-labs/flux-2-dev",
-          "@cf/qwen/qwen3-embedding-0.6b", "@cf/facebook/detr-resnet-50"]
+          "@cf/qwen/qwen3-embedding-0.6b", "@cf/facebook/detr-resnet-50",
+          "@cf/deepseek-ai/deepseek-v4-pro-0813"]
 
 
 @pytest.mark.parametrize("model_id", BROKEN)
@@ -143,10 +144,15 @@ def test_fix_makes_the_schema_refuse_an_empty_body(model_id: str) -> None:
     assert _input(model_id) == raw  # the snapshot itself is untouched
 
 
+# moondream's every field is optional with a default (query "What's in this image?"):
+# an empty body is a valid request there, not a defect
+ACCEPTS_EMPTY_BY_DESIGN = {"@cf/moondream/moondream3.1-9B-A2B"}
+
+
 def test_no_other_published_schema_accepts_an_empty_body() -> None:
     for doc in _docs():
         schema = (doc.get("schema") or {}).get("input")
-        if schema is not None:
+        if schema is not None and doc["name"] not in ACCEPTS_EMPTY_BY_DESIGN:
             assert not _fixes.accepts_empty_object(
                 _fixes.validation_schema(doc["name"], schema)), doc["name"]
 

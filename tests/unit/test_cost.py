@@ -204,6 +204,9 @@ def test_bad_settings_rejected() -> None:
     ("@cf/deepgram/aura-2-en", "per 1k characters", 2500, 0.03 * 2.5),
     ("@cf/microsoft/resnet-50", "per inference request", 10, 2.51e-06 * 10),
     ("@cf/bytedance/stable-diffusion-xl-lightning", "per step", 8, 0.0),
+    ("@cf/leonardo/phoenix-1.0", "per 512 by 512 tile", 4, 0.0058 * 4),
+    ("@cf/leonardo/phoenix-1.0", "per step", 25, 0.00011 * 25),
+    ("@cf/deepgram/nova-3", "per audio minute", 2, 0.0052 * 2),
     ("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "per M output tokens", 2e6, 4.5),
 ])
 def test_every_published_price_unit_is_costed(

@@ -89,8 +89,9 @@ def _require_image_in_object_branch(schema: Schema) -> bool:
 FIXES: tuple[SchemaFix, ...] = (
     SchemaFix(
         "async-batch branch never required",
-        ("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "@cf/google/gemma-4-*",
-         "@cf/moonshotai/kimi-k2.*", "@cf/zai-org/glm-5.*", "@cf/qwen/qwen3.8-*"),
+        ("*",),  # seen on llama-3.3-70b-fp8-fast, gemma-4, kimi-k2.5/2.6/2.7-code, glm-5.x,
+        # qwen3.8-27b and deepseek-v4-pro/flash; the repair is structural, so it applies
+        # wherever the shape occurs
         "The top-level oneOf/anyOf lists an 'Async Batch' branch whose only property is "
         "`requests` but which does not require it, so every object (even {}) matches it and "
         "the prompt/messages branches are never enforced. The batch queue always sends "
