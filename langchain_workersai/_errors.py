@@ -50,6 +50,7 @@ __all__ = [
     "WorkersAIRateLimitError",
     "WorkersAIQuotaExceededError",
     "WorkersAIDeprecatedModelError",
+    "WorkersAIModelRetiredError",
     "WorkersAIServerError",
     "to_langchain_error",
     "reraise",
@@ -58,6 +59,10 @@ __all__ = [
 
 class WorkersAIInvalidInputError(wa.InvalidInputError, ModelInvalidRequestError):
     """Input that cannot be sent (raised before any request)."""
+
+
+class WorkersAIModelRetiredError(wa.ModelRetiredError, ModelInvalidRequestError):
+    """The model was retired on its deprecation date (raised before any request)."""
 
 
 class WorkersAITransportError(wa.TransportError, ModelConnectionError):
@@ -152,6 +157,7 @@ class WorkersAIServerError(wa.ServerError, ModelAPIError):
 
 _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAIInvalidInputError,
+    WorkersAIModelRetiredError,
     WorkersAITransportError,
     WorkersAIConnectError,
     WorkersAITimeoutError,

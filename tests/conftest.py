@@ -1,3 +1,19 @@
 """Project-wide pytest configuration."""
 
+import pytest
+
 pytest_plugins = ["workersai.emulator.plugin"]
+
+
+@pytest.fixture
+def before_retirements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run as of 2026-05-10, before the 2026-05-30 retirements: for tests that exercise
+    request/reply handling of models Cloudflare has since retired (bart-large-cnn,
+    uform-gen2, mistral-7b-instruct-v0.1, llama-3.1-8b-instruct, gemma-3-12b-it, ...).
+    From the real date on, those models raise ModelRetiredError before sending
+    (tests/unit/test_retired_models.py)."""
+    import datetime as _dt
+
+    from workersai import catalog
+
+    monkeypatch.setattr(catalog, "_today", lambda: _dt.date(2026, 5, 10))

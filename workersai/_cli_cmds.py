@@ -30,7 +30,7 @@ def format_cost(cost: CallCost) -> str:
     if cost.neurons is None:
         return f"[usage] {tokens}, neurons unknown"
     approx = "~" if cost.estimated else ""
-    return f"[usage] {tokens}, {approx}{cost.neurons:,.2f} neurons (${cost.usd:.6f})"
+    return f"[usage] {tokens}, {approx}{cost.neurons:,.2f} neurons (${cost.usd or 0.0:.6f})"
 
 
 def _prompt(text: str) -> str:

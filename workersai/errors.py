@@ -5,6 +5,7 @@
     WorkersAIError
      ├── ConfigurationError            missing/malformed account id or token (no request made)
      ├── InvalidInputError             bad input caught before any request (also a ValueError)
+     │    └── ModelRetiredError        the model was retired on its deprecation date
      ├── TransportError                no HTTP answer
      │    ├── ConnectError             could not connect (retryable)
      │    └── TimeoutError             connect/read/stream-idle timeout (retryable)
@@ -43,6 +44,7 @@ __all__ = [
     "WorkersAIError",
     "ConfigurationError",
     "InvalidInputError",
+    "ModelRetiredError",
     "TransportError",
     "ConnectError",
     "TimeoutError",
@@ -86,6 +88,22 @@ class ConfigurationError(WorkersAIError, ValueError):
 
 class InvalidInputError(WorkersAIError, ValueError):
     """The caller's input cannot be sent; raised before any request."""
+
+
+class ModelRetiredError(InvalidInputError):
+    """The model was retired (its deprecation date has passed); raised before any request.
+
+    ``model``, ``date`` (ISO) and ``replacement`` (the model Cloudflare names, or ``None``)
+    say which, when and what to use instead.
+    """
+
+    def __init__(self, model: str, date: str | None = None,
+                 replacement: str | None = None) -> None:
+        instead = (f"use {replacement} instead" if replacement else
+                   "pick a current model from workersai.catalog.models_for_task(task)")
+        super().__init__(model if date is None else
+                         f"Workers AI model {model} was retired on {date}; {instead}")
+        self.model, self.date, self.replacement = model, date, replacement
 
 
 class TransportError(WorkersAIError):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from functools import cache
 from typing import Any
 
 import jsonschema
 
+from workersai import catalog
 from workersai.catalog import schemas
 from workersai.catalog.facts import input_facts
 
@@ -50,11 +52,20 @@ def published(task: str) -> list[str]:
     return out
 
 
-def chat_models() -> list[str]:
-    """Text-generation models that take ``messages`` (the clef models take questions)."""
+def is_retired(model: str) -> bool:
+    """Whether calls to ``model`` are refused today (retired, not aliased to a successor)."""
+    info = catalog.lookup(model)
+    if info is None or info.deprecation_date is None or info.aliased_to is not None:
+        return False
+    return _dt.date.fromisoformat(info.deprecation_date) <= catalog._today()
+
+
+def chat_models(*, retired: bool = False) -> list[str]:
+    """Text-generation models that take ``messages`` (the clef models take questions):
+    the ones callable today, or with ``retired=True`` the retired ones."""
     out = []
     for model in published("Text Generation"):
         facts = input_facts(model)
-        if facts is not None and "messages" in facts.fields:
+        if facts is not None and "messages" in facts.fields and is_retired(model) == retired:
             out.append(model)
     return out

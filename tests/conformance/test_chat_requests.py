@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from workersai import catalog
-from workersai.errors import InvalidInputError, ToolCallMissingError
+from workersai.errors import InvalidInputError, ModelRetiredError, ToolCallMissingError
 from workersai.types import (
     ChatParams,
     ForcedTool,
@@ -174,3 +174,11 @@ def test_field_the_schema_lacks_is_refused_unless_passed_through(model: str) -> 
         _send(model, HI, ChatParams(**{name: 1}), False)
     body = _send(model, HI, ChatParams(**{name: 1}, extra={name: 1}), False)
     assert body[name] == 1  # explicit pass-through wins
+
+
+@pytest.mark.parametrize("model", chat_models(retired=True))
+def test_retired_model_is_refused_before_sending(model: str) -> None:
+    client, cap = capture_client()
+    with pytest.raises(ModelRetiredError, match=r"\d{4}-\d\d-\d\d"):
+        client.chat(model, HI, ChatParams())
+    assert cap.bodies == []

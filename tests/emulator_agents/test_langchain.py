@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from workersai.emulator import Emulator
+from workersai.wire import chat_rules
 
 from .conftest import GPT_OSS, LLAMA, QWEN3, flights, unscripted, weather
 
@@ -95,7 +96,8 @@ def test_create_agent_tool_strategy_gathers_before_the_schema_tool(
                          response_format=ToolStrategy(Weather))
     result = agent.invoke(ASK)
     forced = json.loads(emu.requests[0].body).get("tool_choice")
-    assert forced == ("required" if model == GPT_OSS else None)  # llama: tool_choice emulated
+    # sent where the model's published schema has tool_choice, else forced by instruction
+    assert forced == ("required" if chat_rules(model).tool_choice else None)
     calls = [c["name"] for m in result["messages"] if isinstance(m, AIMessage)
              for c in m.tool_calls]
     assert calls == ["weather", "Weather"]  # "weather" in the question names both

@@ -75,10 +75,10 @@ def test_core_refuses_model_ids_that_leave_the_run_path(
 def test_good_ids_are_escaped_and_reach_the_run_path(server: HostileServer) -> None:
     with Client(**_client_kwargs(server)) as client:
         client.run(MODEL, {"prompt": "x"})
-        client.run("@hf/nousresearch/hermes-2-pro-mistral-7b", {"prompt": "x"})
+        client.run("@hf/thebloke/zephyr-7b-beta-awq", {"prompt": "x"})
     paths = [r.target for r in server.requests]
     assert paths == [f"/accounts/{ACCOUNT}/ai/run/{MODEL}",
-                     f"/accounts/{ACCOUNT}/ai/run/@hf/nousresearch/hermes-2-pro-mistral-7b"]
+                     f"/accounts/{ACCOUNT}/ai/run/@hf/thebloke/zephyr-7b-beta-awq"]
 
 
 CHAT_SURFACES = [s for s in SURFACES if s.kind == "chat"]

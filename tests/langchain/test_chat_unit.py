@@ -17,6 +17,8 @@ from workersai.types import ForcedTool, Reply, ResponseFormat, StreamDelta, Tool
 
 from ._fakes import FakeCore, install
 
+pytestmark = pytest.mark.usefixtures("before_retirements")  # see conftest
+
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 TOKEN = "sk-very-secret-token-value"
 
@@ -250,7 +252,8 @@ def test_structured_output_bad_method() -> None:
 def test_model_without_json_mode_falls_back_to_tools() -> None:
     model, _core = make(model="@cf/meta/llama-4-scout-17b-16e-instruct")
     assert model.profile is not None and model.profile.get("image_inputs") is True
-    qwq, core2 = make(model="@hf/nousresearch/hermes-2-pro-mistral-7b")  # schema: no JSON
+    # tools without JSON mode (published schemas: hermes has no response_format)
+    qwq, core2 = make(model="@hf/nousresearch/hermes-2-pro-mistral-7b")
     with pytest.warns(UserWarning, match="no native JSON mode"):
         runnable = qwq.with_structured_output(Joke, method="json_schema")
     core2.replies.append(

@@ -13,6 +13,7 @@ from workersai import errors as wa
 
 EXPECTED: list[tuple[type[wa.WorkersAIError], type[lc.ModelError]]] = [
     (wa.InvalidInputError, lc.ModelInvalidRequestError),
+    (wa.ModelRetiredError, lc.ModelInvalidRequestError),
     (wa.TransportError, lc.ModelConnectionError),
     (wa.ConnectError, lc.ModelConnectionError),
     (wa.TimeoutError, lc.ModelTimeoutError),

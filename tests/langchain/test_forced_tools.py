@@ -17,7 +17,7 @@ from .conftest import collect
 
 pytestmark = pytest.mark.emulator
 SCOUT = "@cf/meta/llama-4-scout-17b-16e-instruct"
-NO_JSON = "@cf/meta/llama-3.1-8b-instruct-awq"  # no tool_choice, no JSON mode
+NO_JSON = "@cf/meta/llama-3.1-8b-instruct-fast"  # no tool_choice, no JSON mode
 
 
 @tool

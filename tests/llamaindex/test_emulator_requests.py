@@ -22,7 +22,7 @@ from workersai.errors import (
 
 from .conftest import Target
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 HI = [ChatMessage(role="user", content="Say hello.")]
 CLASSIC = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 

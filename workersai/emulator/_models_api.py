@@ -20,18 +20,12 @@ from functools import cache
 from typing import Any
 
 from ..catalog import MODELS, NEURON_PRICE_USD, ModelInfo, lookup
+from ..catalog._info import TASK_NAMES as _CATALOG_TASK_NAMES
 from ._errors import EmuError
 
 __all__ = ["search_models", "model_schema", "TASK_NAMES"]
 
-TASK_NAMES = {
-    "text-generation": "Text Generation", "text-embeddings": "Text Embeddings",
-    "text-classification": "Text Classification", "text-to-image": "Text-to-Image",
-    "automatic-speech-recognition": "Automatic Speech Recognition",
-    "text-to-speech": "Text-to-Speech", "translation": "Translation",
-    "summarization": "Summarization", "image-to-text": "Image-to-Text",
-    "image-classification": "Image Classification", "object-detection": "Object Detection",
-}
+TASK_NAMES = _CATALOG_TASK_NAMES  # catalog data: the published task names
 _TASK_IDS = {
     "text-generation": "c329a1f9-323d-4e91-b2aa-582dd4188d34",
     "text-embeddings": "0137cdcf-162a-4108-94f2-1ca59e8c65ee",
@@ -41,6 +35,7 @@ _TASK_IDS = {
     "translation": "f57d07cb-9087-487a-bbbf-bc3e17fecc4b",
     "summarization": "6f4e65d8-da0f-40d2-9aa4-db582a5a04fd",
     "object-detection": "9c178979-90d9-49d8-9e2c-0f1cf01815d4",
+    "voice-activity-detection": "ccb1ca5a-043d-41a7-8a3b-61017b2796fd",  # smart-turn-v2.json
 }
 _NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 _DEFAULT_PER_PAGE, _MAX_PER_PAGE = 20, 100
