@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed for generated output")
     parser.add_argument("--chunk-size", type=int, default=None,
                         help="re-cut streamed bodies into pieces of this many bytes")
+    parser.add_argument("--event-delay", type=float, default=None,
+                        help="send each SSE event in its own write, this many seconds apart")
+    parser.add_argument("--rate-limit", type=int, default=None,
+                        help="requests per (account, model) per --rate-window; more get 429")
+    parser.add_argument("--rate-window", type=float, default=60.0,
+                        help="seconds of the rate-limit window (default 60; less scales time)")
     return parser
 
 
@@ -41,7 +47,9 @@ def _banner(host: str, port: int, account_id: str, token: str) -> str:
 async def _run(args: argparse.Namespace) -> None:
     from ._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator
 
-    emu = Emulator(seed=args.seed, latency=args.latency, chunk_size=args.chunk_size)
+    emu = Emulator(seed=args.seed, latency=args.latency, chunk_size=args.chunk_size,
+                   event_delay=args.event_delay, rate_limit=args.rate_limit,
+                   rate_window=args.rate_window)
     task = asyncio.current_task()
     assert task is not None
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
