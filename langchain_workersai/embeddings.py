@@ -7,6 +7,7 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
 
+from workersai._pacer import Pacing
 from workersai.types import EmbeddingResult, EmbedParams
 
 from ._common import ClientFields
@@ -41,6 +42,9 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
     """Texts per request; defaults to the model's limit and is capped by it."""
     max_concurrency: int | None = Field(default=None, gt=0)
     """Requests in flight at once (threads in sync, tasks in async)."""
+    pacing: Pacing | None = None
+    """Pace batches under the account's rate limit (``None``: on, the catalog's limit;
+    ``Pacing(enabled=False)`` turns it off)."""
     query_instruction: str | None = None
     """Instruction for queries (bge: a prefix such as ``BGE_QUERY_INSTRUCTION``;
     qwen3-embedding: its ``instruction``)."""
@@ -63,7 +67,8 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
         )
 
     def _embed_kwargs(self) -> dict[str, Any]:
-        return {"batch_size": self.batch_size, "max_concurrency": self.max_concurrency}
+        return {"batch_size": self.batch_size, "max_concurrency": self.max_concurrency,
+                "pacing": self.pacing}
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed documents; one vector per text, in input order."""
@@ -135,9 +140,13 @@ def _empty(texts: object) -> bool:
 
 
 def _vectors(result: EmbeddingResult, expected: int) -> list[list[float]]:
-    """Plain float lists, after checking one vector came back per input."""
+    """Float lists, after checking one vector came back per input. Vectors are handed on
+    as decoded (no per-float copy: a bulk job holds millions); one whose numbers are all
+    integers (``[1, 2]``, found by the type of its C-level ``sum``) becomes floats. An
+    exact integer the server wrote without a decimal point among floats stays an ``int``,
+    which computes and compares like the float."""
     if len(result.vectors) != expected:
         raise WorkersAIResponseFormatError(
             f"Workers AI returned {len(result.vectors)} embeddings for {expected} inputs"
         )
-    return [[float(x) for x in vector] for vector in result.vectors]
+    return [v if type(sum(v)) is float else list(map(float, v)) for v in result.vectors]

@@ -9,8 +9,10 @@ requests-per-minute limit.
   type, with per-model overrides. This counts requests per ``(account, model)`` over a
   sliding window of ``window`` seconds (60 by default; a shorter window scales time, e.g.
   ``window=1`` runs a minute's budget in one second) and answers the request that would
-  exceed it with 429, Cloudflare's envelope (code 3040) and a ``Retry-After`` header
-  giving the seconds until the oldest counted request leaves the window.
+  exceed it with 429, Cloudflare's envelope (code 3021, "rate limiting: inference request
+  per min rate reached") and a ``Retry-After`` header giving the seconds until the oldest
+  counted request leaves the window (Workers AI does not document sending one; the
+  emulator does, and the client works with or without it).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ __all__ = [
     "RATE_LIMITED_CODE", "RateLimit", "limit_key", "one_event_per_write", "rate_limited_reply",
 ]
 
-RATE_LIMITED_CODE = 3040
-"""Workers AI's "Capacity temporarily exceeded" / rate-limit error code."""
+RATE_LIMITED_CODE = 3021
+"""Workers AI's per-minute rate-limit error code (3040 is out of capacity)."""
 
 
 def one_event_per_write(items: Iterable[BodyItem], delay: float) -> Iterator[BodyItem]:
@@ -87,8 +89,8 @@ def rate_limited_reply(retry_after: float, headers: list[tuple[str, str]]) -> Em
     """Cloudflare's 429: the error envelope and ``Retry-After`` (whole seconds, >= 1;
     ``retry-after-ms`` carries the precise figure for scaled-time runs)."""
     body = dumps({"result": None, "success": False, "messages": [], "errors": [
-        {"code": RATE_LIMITED_CODE, "message": "AiError: Capacity temporarily exceeded, "
-         "please try again. (rate limited)"}]})
+        {"code": RATE_LIMITED_CODE,
+         "message": "rate limiting: inference request per min rate reached"}]})
     extra = [("retry-after", str(max(1, math.ceil(retry_after)))),
              ("retry-after-ms", str(max(1, math.ceil(retry_after * 1000))))]
     return EmuResponse(429, [*headers, *extra], body)
