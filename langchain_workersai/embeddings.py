@@ -8,6 +8,7 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import AliasChoices, ConfigDict, Field
 
+from workersai._pacer import Pacing
 from workersai._progress import Progress, progress, queue_progress
 from workersai.types import EmbeddingResult, EmbedParams
 
@@ -47,6 +48,9 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
     )
     """Requests in flight at once (threads in sync, tasks in async); LlamaIndex's name
     ``num_workers`` is accepted too."""
+    pacing: Pacing | None = None
+    """Pace batches under the account's rate limit (``None``: on, the catalog's limit;
+    ``Pacing(enabled=False)`` turns it off)."""
     query_instruction: str | None = None
     """Instruction for queries (bge: a prefix such as ``BGE_QUERY_INSTRUCTION``;
     qwen3-embedding: its ``instruction``)."""
@@ -73,7 +77,8 @@ class WorkersAIEmbeddings(ClientFields, Embeddings):
 
     def _embed_kwargs(self, on_progress: Progress | None = None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
-            "batch_size": self.batch_size, "max_concurrency": self.max_concurrency}
+            "batch_size": self.batch_size, "max_concurrency": self.max_concurrency,
+            "pacing": self.pacing}
         if on_progress is not None:
             kwargs["on_progress"] = on_progress
         return kwargs
@@ -155,9 +160,13 @@ def _empty(texts: object) -> bool:
 
 
 def _vectors(result: EmbeddingResult, expected: int) -> list[list[float]]:
-    """Plain float lists, after checking one vector came back per input."""
+    """Float lists, after checking one vector came back per input. Vectors are handed on
+    as decoded (no per-float copy: a bulk job holds millions); one whose numbers are all
+    integers (``[1, 2]``, found by the type of its C-level ``sum``) becomes floats. An
+    exact integer the server wrote without a decimal point among floats stays an ``int``,
+    which computes and compares like the float."""
     if len(result.vectors) != expected:
         raise WorkersAIResponseFormatError(
             f"Workers AI returned {len(result.vectors)} embeddings for {expected} inputs"
         )
-    return [[float(x) for x in vector] for vector in result.vectors]
+    return [v if type(sum(v)) is float else list(map(float, v)) for v in result.vectors]

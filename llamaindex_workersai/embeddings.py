@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from typing import Any, Literal
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
-from pydantic import AliasChoices, Field, PrivateAttr, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from workersai import catalog
+from workersai._pacer import Pacing
 from workersai._progress import queue_progress
 from workersai.errors import InvalidInputError
 from workersai.types import EmbedParams
@@ -41,7 +40,8 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     """Workers AI text embeddings (bge, bge-m3, qwen3-embedding, embeddinggemma, ...).
 
     ``embed_batch_size`` defaults to the model's per-request limit and is capped by it;
-    ``num_workers`` bounds how many batches run at once in the async methods.
+    ``num_workers`` bounds how many batches of *one* call run at once; independent calls
+    (say 50 concurrent ``aget_query_embedding``) are never queued behind each other.
 
     Example:
         .. code-block:: python
@@ -73,9 +73,9 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request-body fields, sent as given."
     )
-
-    _semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-        PrivateAttr(default_factory=weakref.WeakKeyDictionary)
+    pacing: Pacing | None = Field(
+        default=None,
+        description="Pace batches under the account's rate limit (default: on, catalog limit).",
     )
 
     @model_validator(mode="before")
@@ -116,28 +116,18 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
     def _embed(self, texts: list[str], kind: Literal["query", "document"]) -> list[Embedding]:
         result = self._sync_client().embed(
             self.model_name, texts, self._params(kind),
-            batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+            batch_size=self.embed_batch_size, max_concurrency=self.num_workers, pacing=self.pacing,
         )
         return list(result.vectors)
 
     async def _aembed(
         self, texts: list[str], kind: Literal["query", "document"]
     ) -> list[Embedding]:
-        async with self._semaphore():
-            result = await self._async_client().embed(
-                self.model_name, texts, self._params(kind),
-                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
-            )
+        result = await self._async_client().embed(
+            self.model_name, texts, self._params(kind),
+            batch_size=self.embed_batch_size, max_concurrency=self.num_workers, pacing=self.pacing,
+        )
         return list(result.vectors)
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        """One semaphore per event loop, sized by ``num_workers`` (unbounded when unset)."""
-        loop = asyncio.get_running_loop()
-        sem = self._semaphores.get(loop)
-        if sem is None:
-            limit = self.num_workers if self.num_workers and self.num_workers > 0 else 1 << 30
-            sem = self._semaphores[loop] = asyncio.Semaphore(limit)
-        return sem
 
     def _get_query_embedding(self, query: str) -> Embedding:
         return self._embed([query], "query")[0]
@@ -176,6 +166,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
             result = self._sync_client().embed(
                 self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                pacing=self.pacing,
                 on_progress=on_progress,
             )
             vectors = list(result.vectors)
@@ -198,6 +189,7 @@ class WorkersAIEmbedding(ConnectionMixin, BaseEmbedding):
             result = await self._async_client().embed(
                 self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                pacing=self.pacing,
                 on_progress=on_progress,
             )
             vectors = list(result.vectors)

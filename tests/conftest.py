@@ -17,3 +17,12 @@ def before_retirements(monkeypatch: pytest.MonkeyPatch) -> None:
     from workersai import catalog
 
     monkeypatch.setattr(catalog, "_today", lambda: _dt.date(2026, 5, 10))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pacer() -> None:
+    """Each test starts with empty rate buckets: the process-wide pacer shares one bucket
+    per (account, model), which would otherwise carry one test's requests into the next."""
+    from workersai._pacer import PACER
+
+    PACER.reset()

@@ -25,6 +25,7 @@ __all__ = [
     "Config",
     "GatewayOptions",
     "Limits",
+    "Pacing",
     "RequestOptions",
     "Timeouts",
 ]
@@ -39,8 +40,14 @@ def __getattr__(name: str) -> Any:
         value = getattr(client, name)
         globals()[name] = value
         return value
+    if name == "Pacing":
+        from ._pacer import Pacing
+
+        globals()[name] = Pacing
+        return Pacing
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
+    from ._pacer import Pacing
     from .client import AsyncClient, Client, RawReply, RunResult

@@ -21,6 +21,8 @@ from pydantic import SecretStr
 from . import catalog
 from ._backend import AsyncBackend, Binary, RawBody, Route, StreamInfo, SyncBackend, Target
 from ._http import AsyncHTTP, SyncHTTP
+from ._paced import Paced, apaced_send, paced_send
+from ._pacer import Pacing
 from .binding import BindingBackend, SyncBindingGuard
 from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 from .errors import (
@@ -438,16 +440,22 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         batch_size: int | None = None, max_concurrency: int | None = None,
         options: RequestOptions | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        pacing: Pacing | None = None,
     ) -> EmbeddingResult:
-        """Vectors in input order; batches run concurrently in a thread pool.
+        """Vectors in input order; batches run concurrently in a thread pool, paced under
+        the account's rate limit (``pacing``: :class:`workersai.Pacing`, on by default).
         ``on_progress(done, total)`` is called as each batch finishes."""
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
+        paced = Paced.plan(pacing, self.config.account_id, model, options,
+                           self.config.max_retries)
 
         def one(batch: range) -> _Outcome:
             try:
-                sent = self._backend.send(job.target, job.body(batch), options)
+                body = job.body(batch)
+                sent = (paced_send(paced, self._backend, job.target, body) if paced
+                        else self._backend.send(job.target, body, options))
                 return job.done(batch, job.parse(batch, *sent))
             except Exception as exc:  # any failure is this batch's; finished work is kept
                 return job.done(batch, _batch_failure(exc))
@@ -553,18 +561,25 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         batch_size: int | None = None, max_concurrency: int | None = None,
         options: RequestOptions | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        pacing: Pacing | None = None,
     ) -> EmbeddingResult:
-        """Vectors in input order; at most ``max_concurrency`` batches in flight.
+        """Vectors in input order; at most ``max_concurrency`` batches in flight, paced
+        under the account's rate limit (``pacing``, on by default).
         ``on_progress(done, total)`` is called as each batch finishes."""
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
         gate = asyncio.Semaphore(job.concurrency)
+        paced = Paced.plan(pacing, self.config.account_id, model, options,
+                           self.config.max_retries)
 
         async def one(batch: range) -> _Outcome:
             async with gate:
                 try:
-                    result, meta = await self._backend.send(job.target, job.body(batch), options)
+                    body = job.body(batch)
+                    result, meta = await (
+                        apaced_send(paced, self._backend, job.target, body) if paced
+                        else self._backend.send(job.target, body, options))
                     return job.done(batch, job.parse(batch, result, meta))
                 except Exception as exc:  # any failure is this batch's; finished work is kept
                     return job.done(batch, _batch_failure(exc))

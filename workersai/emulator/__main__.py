@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
                            "any other gets a 401, code 10000, as from Cloudflare")
     auth.add_argument("--any-token", action="store_true",
                       help="accept any non-empty Bearer token")
+    parser.add_argument("--event-delay", type=float, default=None,
+                        help="send each SSE event in its own write, this many seconds apart")
+    parser.add_argument("--rate-limit", type=int, default=None,
+                        help="requests per (account, model) per --rate-window; more get 429")
+    parser.add_argument("--rate-window", type=float, default=60.0,
+                        help="seconds of the rate-limit window (default 60; less scales time)")
     return parser
 
 
@@ -54,7 +60,8 @@ async def _run(args: argparse.Namespace) -> None:
 
     token = None if args.any_token else (args.token or DEFAULT_TOKEN)
     emu = Emulator(token=token, seed=args.seed, latency=args.latency,
-                   chunk_size=args.chunk_size)
+                   chunk_size=args.chunk_size, event_delay=args.event_delay,
+                   rate_limit=args.rate_limit, rate_window=args.rate_window)
     task = asyncio.current_task()
     assert task is not None
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows

@@ -39,6 +39,7 @@ from ._batch import BatchQueue
 from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
 from ._jsonenc import dumps, loads
+from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_reply
 from ._render_llm import RenderCtx, neurons, render_json
 from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
@@ -98,6 +99,11 @@ class Emulator:
         chunk_size: deliver bodies in pieces of this many bytes (splitting UTF-8).
         free_plan: refuse paid-only models with 403.
         json_stream: ``"reject"`` (5006) or ``"allow"`` JSON mode with ``stream``.
+        event_delay: send every SSE event in its own write, this many seconds apart (a
+            live model's pace; ``None`` groups events for speed).
+        rate_limit: requests allowed per ``(account, model)`` in ``rate_window`` seconds;
+            more get Cloudflare's 429 with ``Retry-After`` (``None``: no limit).
+        rate_window: the rate limit's sliding window (60 = per minute; less scales time).
 
     Example:
         >>> emu = Emulator()
@@ -111,9 +117,15 @@ class Emulator:
 
     def __init__(self, *, token: str | None = None, seed: int = 0, latency: float = 0.0,
                  split_tool_calls: bool = True, chunk_size: int | None = None,
-                 free_plan: bool = False, json_stream: str = "reject") -> None:
+                 free_plan: bool = False, json_stream: str = "reject",
+                 event_delay: float | None = None, rate_limit: int | None = None,
+                 rate_window: float = 60.0) -> None:
         if chunk_size is not None and chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
+        if event_delay is not None and event_delay < 0:
+            raise ValueError("event_delay must be >= 0")
+        self.event_delay = event_delay
+        self.rate_limit = None if rate_limit is None else RateLimit(rate_limit, rate_window)
         self.token, self.seed, self.latency = token, seed, latency
         self.split_tool_calls, self.chunk_size = split_tool_calls, chunk_size
         self.free_plan, self.json_stream = free_plan, json_stream
@@ -155,9 +167,13 @@ class Emulator:
             return random.Random(self.seed * 1_000_003 + self._count)
 
     def _deliver(self, reply: EmuResponse) -> EmuResponse:
-        if not self.latency and self.chunk_size is None:
+        streamed = not isinstance(reply.body, bytes)
+        if not self.latency and self.chunk_size is None and not (
+                streamed and self.event_delay is not None):
             return reply
         items: Iterable[BodyItem] = [reply.body] if isinstance(reply.body, bytes) else reply.body
+        if streamed and self.event_delay is not None:
+            items = one_event_per_write(items, self.event_delay)
         if self.chunk_size is not None:
             items = _rechunk(items, self.chunk_size)
         if self.latency:
@@ -204,6 +220,10 @@ class Emulator:
             raise _no_route()
         self._authorize(request)
         handler = self._pick(request.method, rest[3:])
+        if self.rate_limit is not None and request.method == "POST":
+            wait = self.rate_limit.check(match["acct"], limit_key(rest[3:], request.body))
+            if wait is not None:
+                return rate_limited_reply(wait, self._headers(rng))
         if request.headers.get(GATEWAY_HEADER) and request.method == "POST":
             log_id = f"{rng.getrandbits(128):032X}"[:26]
             return self.gateway_cache.serve(
