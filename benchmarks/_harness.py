@@ -9,6 +9,7 @@ serves, the other runs the client being measured.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import statistics
@@ -50,10 +51,20 @@ class Server:
 
 
 @contextlib.contextmanager
-def emulator_process(latency: float = 0.0, seed: int = 0) -> Iterator[Server]:
-    """Start ``python -m workersai.emulator`` on a free port; stop it on exit."""
+def emulator_process(latency: float = 0.0, seed: int = 0, *, event_delay: float | None = None,
+                     rate_limit: int | None = None, rate_window: float = 60.0
+                     ) -> Iterator[Server]:
+    """Start ``python -m workersai.emulator`` on a free port; stop it on exit.
+
+    ``event_delay`` sends each SSE event in its own write that many seconds apart (a live
+    model's pace); ``rate_limit`` requests per ``rate_window`` seconds answer 429 beyond.
+    """
     cmd = [sys.executable, "-m", "workersai.emulator", "--port", "0",
            "--latency", str(latency), "--seed", str(seed)]
+    if event_delay is not None:
+        cmd += ["--event-delay", str(event_delay)]
+    if rate_limit is not None:
+        cmd += ["--rate-limit", str(rate_limit), "--rate-window", str(rate_window)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -88,7 +99,12 @@ def ratio(ours: float, floor: float) -> str:
 
 
 def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
-    """Print a Markdown table (the README pastes these)."""
+    """Print a Markdown table (the README pastes these); with ``BENCH_JSON=path`` set, also
+    append it to that file as one JSON line (``benchmarks/chart.py`` draws from these)."""
+    sink = os.environ.get("BENCH_JSON")
+    if sink:
+        with open(sink, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"title": title, "header": header, "rows": rows}) + "\n")
     print(f"\n### {title}\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")

@@ -2,7 +2,9 @@
 
 Measures client milliseconds per call for a raw httpx client (the floor: one POST, one
 ``json.loads``, read ``result.response``), the core ``Client.chat``, LangChain's
-``ChatWorkersAI.invoke`` and LlamaIndex's ``WorkersAI.chat``, all against the same
+``ChatWorkersAI.invoke`` and LlamaIndex's ``WorkersAI.chat`` (and, when installed with
+the ``bench`` extra, langchain-cloudflare's chat model and ``ChatOpenAI`` on ``/ai/v1``),
+all against the same
 loopback emulator in its own process. Target: within 1.3x of the floor. The framework
 floors (a minimal LangChain ``BaseChatModel`` / LlamaIndex ``LLM`` whose only work is the
 raw httpx call) show what each framework's own machinery costs per call.
@@ -19,6 +21,7 @@ from collections.abc import Callable
 
 import httpx
 from _harness import ACCOUNT_ID, TOKEN, Server, emulator_process, print_table, ratio
+from _peers import cloudflare_chat, openai_chat
 
 MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 PROMPT = "Say hello to the benchmark."
@@ -83,6 +86,17 @@ def llamaindex_floor(server: Server) -> Callable[[], str]:
     return lambda: str(llm.chat(messages).message.content)
 
 
+def _peer(make: Callable[[Server, str, int], object | None]
+          ) -> Callable[[Server], Callable[[], str] | None]:
+    def build(server: Server) -> Callable[[], str] | None:
+        llm = make(server, MODEL, 32)
+        if llm is None:
+            return None
+        return lambda: str(llm.invoke(PROMPT).content)  # type: ignore[attr-defined]
+
+    return build
+
+
 def per_call_ms(call: Callable[[], str], calls: int) -> float:
     for _ in range(10):  # warm up: connections, imports, caches
         assert call()
@@ -100,10 +114,14 @@ def main() -> None:
     subjects = {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
                 "LangChain floor (BaseChatModel around raw httpx)": langchain_floor,
                 "ChatWorkersAI.invoke": langchain,
+                "peer: langchain-cloudflare ChatCloudflareWorkersAI.invoke":
+                    _peer(cloudflare_chat),
+                "peer: langchain-openai ChatOpenAI.invoke on /ai/v1": _peer(openai_chat),
                 "LlamaIndex floor (LLM around raw httpx)": llamaindex_floor,
                 "llamaindex WorkersAI.chat": llamaindex}
     with emulator_process() as server:
-        calls = {name: make(server) for name, make in subjects.items()}
+        made = {name: make(server) for name, make in subjects.items()}  # type: ignore[operator]
+        calls = {name: call for name, call in made.items() if call is not None}
         samples: dict[str, list[float]] = {name: [] for name in calls}
         for _ in range(args.runs):  # interleave runs so drift hits every subject alike
             for name, call in calls.items():
@@ -112,9 +130,10 @@ def main() -> None:
     rows = []
     for name, values in samples.items():
         med = sorted(values)[args.runs // 2]
-        rows.append([name, f"{med:.3f}", ratio(med, floor)])
+        spread = f"{min(values) / floor:.2f}-{max(values) / floor:.2f}x"
+        rows.append([name, f"{med:.3f}", ratio(med, floor), spread])
     print_table(f"Chat overhead: {args.calls} sequential calls, median of {args.runs} runs",
-                ["client", "ms per call", "vs floor"], rows)
+                ["client", "ms per call", "vs floor", "spread"], rows)
 
 
 if __name__ == "__main__":

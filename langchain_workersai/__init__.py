@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from workersai import __version__
+
+from . import _require  # noqa: F401  # first: names the extra when LangChain is missing
 from ._errors import (
     WorkersAIAPIError,
     WorkersAIAuthenticationError,
@@ -21,6 +24,7 @@ from ._errors import (
     WorkersAIInvalidInputError,
     WorkersAILoRANotSupportedError,
     WorkersAIModelNotFoundError,
+    WorkersAIModelRetiredError,
     WorkersAINotFoundError,
     WorkersAIPermissionDeniedError,
     WorkersAIQuotaExceededError,
@@ -28,9 +32,11 @@ from ._errors import (
     WorkersAIRequestTimeoutError,
     WorkersAIRequestTooLargeError,
     WorkersAIResponseFormatError,
+    WorkersAIResponseTooLargeError,
     WorkersAIServerError,
     WorkersAIStreamError,
     WorkersAITimeoutError,
+    WorkersAIToolCallMissingError,
     WorkersAITransportError,
     WorkersAITruncatedStreamError,
     WorkersAIUnexpectedArgumentError,
@@ -45,6 +51,7 @@ from .embeddings import (
 from .rerankers import DEFAULT_RERANK_MODEL, WorkersAIReranker
 
 __all__ = [
+    "__version__",
     "ChatWorkersAI",
     "WorkersAIEmbeddings",
     "WorkersAIReranker",
@@ -63,6 +70,7 @@ __all__ = [
     "WorkersAIDeprecatedModelError",
     "WorkersAIInvalidInputError",
     "WorkersAIUnexpectedArgumentError",
+    "WorkersAIModelRetiredError",
     "WorkersAILoRANotSupportedError",
     "WorkersAIModelNotFoundError",
     "WorkersAINotFoundError",
@@ -72,6 +80,8 @@ __all__ = [
     "WorkersAIRequestTimeoutError",
     "WorkersAIRequestTooLargeError",
     "WorkersAIResponseFormatError",
+    "WorkersAIToolCallMissingError",
+    "WorkersAIResponseTooLargeError",
     "WorkersAIServerError",
     "WorkersAIStreamError",
     "WorkersAITimeoutError",

@@ -35,6 +35,8 @@ __all__ = [
     "WorkersAIStreamError",
     "WorkersAITruncatedStreamError",
     "WorkersAIResponseFormatError",
+    "WorkersAIToolCallMissingError",
+    "WorkersAIResponseTooLargeError",
     "WorkersAIAPIError",
     "WorkersAIBadRequestError",
     "WorkersAIContextLengthError",
@@ -49,6 +51,7 @@ __all__ = [
     "WorkersAIRateLimitError",
     "WorkersAIQuotaExceededError",
     "WorkersAIDeprecatedModelError",
+    "WorkersAIModelRetiredError",
     "WorkersAIServerError",
     "to_langchain_error",
     "reraise",
@@ -61,6 +64,10 @@ class WorkersAIInvalidInputError(wa.InvalidInputError, ModelInvalidRequestError)
 
 class WorkersAIUnexpectedArgumentError(wa.UnexpectedArgumentError, ModelInvalidRequestError):
     """An unknown per-call keyword argument (also a ``TypeError``)."""
+
+
+class WorkersAIModelRetiredError(wa.ModelRetiredError, ModelInvalidRequestError):
+    """The model was retired on its deprecation date (raised before any request)."""
 
 
 class WorkersAITransportError(wa.TransportError, ModelConnectionError):
@@ -85,6 +92,12 @@ class WorkersAITruncatedStreamError(wa.TruncatedStreamError, ModelAPIError):
 
 class WorkersAIResponseFormatError(wa.ResponseFormatError, ModelAPIError):
     """Workers AI answered with a body that could not be read."""
+
+
+class WorkersAIToolCallMissingError(wa.ToolCallMissingError, ModelAPIError):
+    """A forced tool call (``tool_choice`` any/required/named) did not come back."""
+class WorkersAIResponseTooLargeError(wa.ResponseTooLargeError, ModelAPIError):
+    """Workers AI answered with more bytes than a ``workersai.Limits`` setting allows."""
 
 
 class WorkersAIAPIError(wa.APIError, ModelAPIError):
@@ -150,12 +163,15 @@ class WorkersAIServerError(wa.ServerError, ModelAPIError):
 _DUALS: tuple[type[wa.WorkersAIError], ...] = (
     WorkersAIInvalidInputError,
     WorkersAIUnexpectedArgumentError,
+    WorkersAIModelRetiredError,
     WorkersAITransportError,
     WorkersAIConnectError,
     WorkersAITimeoutError,
     WorkersAIStreamError,
     WorkersAITruncatedStreamError,
     WorkersAIResponseFormatError,
+    WorkersAIToolCallMissingError,
+    WorkersAIResponseTooLargeError,
     WorkersAIAPIError,
     WorkersAIBadRequestError,
     WorkersAIContextLengthError,

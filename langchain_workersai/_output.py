@@ -132,6 +132,10 @@ def delta_to_chunk(
     tool-call fragment to ``tool_call_chunks`` (its index kept). Only the final delta adds
     usage and the per-response strings, so merging chunks never doubles them.
     """
+    if delta.text and _text_only(delta):  # the per-token hot path: defaults left unset
+        return ChatGenerationChunk(
+            message=AIMessageChunk(content=delta.text, response_metadata=_TOKEN_METADATA.copy())
+        )
     chunks = []
     if delta.tool_call is not None:
         frag = delta.tool_call
@@ -161,6 +165,14 @@ def delta_to_chunk(
         chunk_position="last" if delta.final else None,
     )
     return ChatGenerationChunk(message=message)
+
+
+_TOKEN_METADATA = {"model_provider": PROVIDER}
+
+
+def _text_only(delta: StreamDelta) -> bool:
+    """Only text: no reasoning, tool-call fragment or final-delta fields."""
+    return not (delta.final or delta.reasoning or delta.tool_call is not None)
 
 
 def reply_to_chunk(

@@ -10,6 +10,7 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage
 
 from workersai.errors import BatchError, InvalidInputError
+from workersai.integration import queue_progress
 
 from ._errors import reraise, to_langchain_error
 from ._messages import to_neutral_messages
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 BATCH_KEYS = frozenset({"poll_interval", "backoff", "max_interval", "max_wait", "on_progress",
-                        "max_payload_bytes"})
+                        "max_payload_bytes", "show_progress"})
 """Keyword arguments of ``batch_queued`` that steer the queue (the rest go to the model)."""
 
 
@@ -97,7 +98,7 @@ def chat_queued(
 ) -> list[AIMessage | Exception]:
     """``ChatWorkersAI.batch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
-    with reraise():
+    with reraise(), queue_progress(knobs, "Queued chat") as knobs:
         result = llm._sync_client().batch.chat(call.model, conversations, call.params, **knobs)
     return _messages(result, call.model, return_exceptions)
 
@@ -108,7 +109,7 @@ async def achat_queued(
 ) -> list[AIMessage | Exception]:
     """``ChatWorkersAI.abatch_queued``."""
     call, conversations, knobs = _plan(llm, inputs, kwargs)
-    with reraise():
+    with reraise(), queue_progress(knobs, "Queued chat") as knobs:
         result = await llm._async_client().batch.chat(call.model, conversations, call.params,
                                                      **knobs)
     return _messages(result, call.model, return_exceptions)

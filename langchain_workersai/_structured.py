@@ -1,6 +1,8 @@
 """``with_structured_output`` for ``ChatWorkersAI``: three methods, no silent ``None``.
 
-* ``function_calling``: the schema becomes the only tool and is forced by name.
+* ``function_calling``: the schema becomes the only tool and is forced by name. On a
+  model whose schema has no ``tool_choice`` but a JSON mode, the JSON mode is used
+  instead (see ``docs/conformance.md``).
 * ``json_schema``: the model's native JSON mode with the schema (``ResponseFormat``).
 * ``json_mode``: native JSON mode. Workers AI's JSON mode is guided by a schema, so a
   given schema is sent with it (without one: any JSON object).
@@ -33,6 +35,7 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 
 from workersai import catalog
 from workersai.types import ResponseFormat
+from workersai.wire import chat_rules
 
 from ._tools import tool_name
 
@@ -91,11 +94,16 @@ class _JsonParser(_RequireOutput, JsonOutputParser):
 
 
 def _check_method(method: str, model: str) -> Method:
-    """Validate ``method``; a known model without JSON mode falls back to tools."""
+    """Validate ``method``. A known model without JSON mode falls back to tools; a model
+    whose schema has no ``tool_choice`` but a JSON mode gets ``function_calling`` as JSON
+    mode with the schema (a grammar forces the shape; an instruction only asks)."""
     if method not in _METHODS:
         raise ValueError(f"Unknown structured output method {method!r}; use one of {_METHODS}")
     info = catalog.lookup(model)
-    lacks_json = info is not None and info.json_mode is None and info.function_calling
+    rules = chat_rules(model)
+    if method == "function_calling" and not rules.tool_choice and rules.json_mode is not None:
+        return "json_schema"
+    lacks_json = info is not None and rules.json_mode is None and info.function_calling
     if method != "function_calling" and lacks_json:
         warnings.warn(
             f"{model} has no native JSON mode; using method='function_calling' instead "

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, model_validator
 from workersai import errors as wa
 from workersai.integration import Answer, ToolTask, arun_tool, given_arguments, run_tool
 
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields
 from ._errors import WorkersAIInvalidInputError, reraise
 
 __all__ = ["WorkersAIToolInputError", "TaskTool", "MediaTool", "ImageTool", "tool_errors"]
@@ -52,7 +52,7 @@ class TaskTool(ClientFields, BaseTool):
     """
 
     _task: ClassVar[ToolTask]
-    model: str = Field(alias="model_name")
+    model: str = Field(validation_alias=MODEL_NAMES)
     """Workers AI model id."""
 
     @model_validator(mode="after")

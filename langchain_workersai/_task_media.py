@@ -8,6 +8,7 @@ from pydantic import Field
 
 from workersai.integration import TOOL_TASKS, ToolTask
 
+from ._common import MODEL_NAMES
 from ._task_common import MediaTool
 
 __all__ = ["WorkersAIImageGenerationTool", "WorkersAITextToSpeechTool"]
@@ -38,7 +39,7 @@ class WorkersAIImageGenerationTool(MediaTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["image"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Text-to-image model id."""
 
 
@@ -62,7 +63,7 @@ class WorkersAITextToSpeechTool(MediaTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["speech"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Text-to-speech model id."""
     voice: str | None = None
     """Voice used when the agent names none (models that take a voice)."""

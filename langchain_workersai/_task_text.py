@@ -8,6 +8,7 @@ from pydantic import Field
 
 from workersai.integration import TOOL_TASKS, ToolTask
 
+from ._common import MODEL_NAMES
 from ._task_common import TaskTool
 
 __all__ = ["WorkersAITranslationTool", "WorkersAITextClassificationTool",
@@ -31,7 +32,7 @@ class WorkersAITranslationTool(TaskTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["translate"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Translation model id."""
 
 
@@ -51,7 +52,7 @@ class WorkersAITextClassificationTool(TaskTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["classify_text"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Text classification model id."""
 
 
@@ -72,7 +73,7 @@ class WorkersAISummarizationTool(TaskTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["summarize"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Summarization model id."""
     max_length: int | None = Field(default=None, gt=0)
     """Default longest summary in tokens (``None``: the model's default)."""

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from workersai.integration import TOOL_TASKS, ToolTask
 
+from ._common import MODEL_NAMES
 from ._task_common import ImageTool
 
 __all__ = ["WorkersAIImageClassificationTool", "WorkersAIObjectDetectionTool",
@@ -34,7 +35,7 @@ class WorkersAIImageClassificationTool(ImageTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["classify_image"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Image classification model id."""
 
 
@@ -56,7 +57,7 @@ class WorkersAIObjectDetectionTool(ImageTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["detect"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Object detection model id."""
     min_score: float = Field(default=0.5, ge=0, le=1)
     """Default lowest score kept (0 to 1)."""
@@ -80,5 +81,5 @@ class WorkersAIImageToTextTool(ImageTool):
     _task: ClassVar[ToolTask] = TOOL_TASKS["describe"]
     name: str = _task.text.name
     description: str = _task.text.description
-    model: str = Field(default=_task.default_model, alias="model_name")
+    model: str = Field(default=_task.default_model, validation_alias=MODEL_NAMES)
     """Image-to-text model id."""

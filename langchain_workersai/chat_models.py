@@ -15,6 +15,7 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
+from langchain_core.load.serializable import SerializedConstructor, SerializedNotImplemented
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
@@ -26,7 +27,7 @@ from workersai.integration import DEFAULT_CHAT_MODEL
 from workersai.types import Endpoint
 
 from ._blocks import register as _register_block_translator
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields, mask_serialized_headers
 from ._errors import reraise
 from ._messages import to_neutral_messages
 from ._output import PROVIDER, delta_to_chunk, reply_to_chunk, reply_to_result
@@ -44,24 +45,155 @@ _register_block_translator()
 class ChatWorkersAI(ClientFields, BaseChatModel):
     """Cloudflare Workers AI chat models (tools, streaming, structured output).
 
-    Credentials come from the arguments or from ``CLOUDFLARE_ACCOUNT_ID`` and
-    ``CLOUDFLARE_API_TOKEN``. Every sampling field can also be passed per call, ``model``
-    included; extra request body fields go in ``model_kwargs``.
+    Setup:
+        Install ``workersai-integrations[langchain]`` and set ``CLOUDFLARE_ACCOUNT_ID`` and
+        ``CLOUDFLARE_API_TOKEN`` (a token with Workers AI Read and Edit).
 
-    Example:
+        .. code-block:: bash
+
+            pip install -U "workersai-integrations[langchain]"
+            export CLOUDFLARE_ACCOUNT_ID="your-account-id"
+            export CLOUDFLARE_API_TOKEN="your-api-token"
+
+    Key init args — completion params:
+        model: str
+            Workers AI model id (default ``@cf/meta/llama-3.3-70b-instruct-fp8-fast``); a
+            short id such as ``llama-3.3-70b-instruct-fp8-fast`` resolves to it.
+        temperature: float | None
+            Sampling temperature (0 is sent as 0).
+        max_tokens: int | None
+            Maximum number of tokens to generate.
+        reasoning_effort: str | None
+            ``low``/``medium``/``high`` on models with adjustable reasoning.
+        endpoint: ``"native"`` | ``"openai"``
+            ``/ai/run/{model}`` or the OpenAI-compatible ``/ai/v1/chat/completions``.
+
+    Key init args — client params:
+        api_key: str | None
+            API token; env ``CLOUDFLARE_API_TOKEN`` (``api_token=`` works too).
+        account_id: str | None
+            Account id; env ``CLOUDFLARE_ACCOUNT_ID``.
+        base_url: str
+            API root; env ``WORKERSAI_BASE_URL`` (e.g. a loopback emulator).
+        timeout: float | Timeouts | None
+            Seconds, or connect/read/stream-idle ``Timeouts``.
+        max_retries: int | None
+            Retries on 429/5xx/connection errors (default 2, honouring ``Retry-After``).
+        gateway: str | None
+            AI Gateway id; ``gateway_options`` for cache, metadata, logs.
+
+    See the class fields for the rest (``top_p``, ``seed``, ``stop``, ``lora``, ...).
+
+    Instantiate:
         .. code-block:: python
 
             from langchain_workersai import ChatWorkersAI
 
-            llm = ChatWorkersAI(model="@cf/meta/llama-3.3-70b-instruct-fp8-fast")
-            llm.invoke("Name three French cheeses.").content
-            for chunk in llm.stream("Write a haiku about rain."):
-                print(chunk.content, end="")
+            llm = ChatWorkersAI(
+                model="@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+                temperature=0,
+                max_tokens=256,
+                # api_key="...", account_id="...", base_url="...",
+            )
+
+    Invoke:
+        .. code-block:: python
+
+            messages = [
+                ("system", "Translate the user sentence to French."),
+                ("human", "I love programming."),
+            ]
+            llm.invoke(messages)
+
+        .. code-block:: python
+
+            AIMessage(content="J'adore la programmation.", response_metadata={...},
+                      usage_metadata={"input_tokens": 28, "output_tokens": 8, ...})
+
+    Stream:
+        .. code-block:: python
+
+            for chunk in llm.stream(messages):
+                print(chunk.text, end="")
+
+        Tool-call chunks arrive as ``tool_call_chunks``; the last chunk carries
+        ``usage_metadata`` (``stream_usage=True``). A stream cut before its end raises.
+
+    Async:
+        .. code-block:: python
+
+            await llm.ainvoke(messages)
+            async for chunk in llm.astream(messages):
+                ...
+
+    Tool calling:
+        .. code-block:: python
+
+            from pydantic import BaseModel, Field
+
+            class GetWeather(BaseModel):
+                '''Get the current weather in a given location'''
+
+                location: str = Field(..., description="The city, e.g. Lisbon")
+
+            llm_with_tools = llm.bind_tools([GetWeather], tool_choice="any")
+            ai_msg = llm_with_tools.invoke("What is the weather in Lisbon?")
+            ai_msg.tool_calls
+
+        .. code-block:: python
+
+            [{"name": "GetWeather", "args": {"location": "Lisbon"}, "id": "call_...",
+              "type": "tool_call"}]
+
+    Structured output:
+        .. code-block:: python
+
+            class Joke(BaseModel):
+                '''Joke to tell user.'''
+
+                setup: str = Field(description="The setup of the joke")
+                punchline: str = Field(description="The punchline to the joke")
+
+            structured_llm = llm.with_structured_output(Joke)  # or method="json_schema"
+            structured_llm.invoke("Tell me a joke about cats")
+
+        .. code-block:: python
+
+            Joke(setup="Why was the cat sitting on the computer?",
+                 punchline="To keep an eye on the mouse!")
+
+    Usage metadata:
+        .. code-block:: python
+
+            ai_msg = llm.invoke(messages)
+            ai_msg.usage_metadata
+
+        .. code-block:: python
+
+            {"input_tokens": 28, "output_tokens": 8, "total_tokens": 36}
+
+        Cached prompt tokens and reasoning tokens appear in ``input_token_details`` and
+        ``output_token_details`` where the model reports them.
+
+    Response metadata:
+        .. code-block:: python
+
+            ai_msg = llm.invoke(messages)
+            ai_msg.response_metadata
+
+        .. code-block:: python
+
+            {"model_name": "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+             "finish_reason": "stop", "neurons": 3.2, "request_id": "...",
+             "model_provider": "workersai"}
+
+    Every sampling field can also be passed per call, ``model`` included; extra request
+    body fields go in ``model_kwargs``.
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_CHAT_MODEL, alias="model_name")
+    model: str = Field(default=DEFAULT_CHAT_MODEL, validation_alias=MODEL_NAMES)
     """Workers AI model id, e.g. ``@cf/meta/llama-3.3-70b-instruct-fp8-fast``."""
     temperature: float | None = None
     """Sampling temperature (0 is sent as 0); ``None`` keeps the model's default."""
@@ -103,6 +235,11 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
     @property
     def lc_secrets(self) -> dict[str, str]:
         return {"api_token": "CLOUDFLARE_API_TOKEN"}
+
+    def to_json(self) -> SerializedConstructor | SerializedNotImplemented:
+        """LangChain's serialized form (also what callbacks and tracers get), with secret
+        ``default_headers`` values masked; pass them again after ``load``."""
+        return mask_serialized_headers(super().to_json())
 
     @property
     def _identifying_params(self) -> dict[str, Any]:

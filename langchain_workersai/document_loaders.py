@@ -23,7 +23,7 @@ from workersai.integration import (
 )
 from workersai.tasks import TranscribeParams, Transcript
 
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields
 from ._errors import reraise
 
 __all__ = ["WorkersAIAudioParser", "WorkersAIAudioLoader"]
@@ -51,7 +51,7 @@ class WorkersAIAudioParser(ClientFields, BaseBlobParser):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_TASK_MODELS["transcribe"], alias="model_name")
+    model: str = Field(default=DEFAULT_TASK_MODELS["transcribe"], validation_alias=MODEL_NAMES)
     """Speech-to-text model id (whisper, whisper-large-v3-turbo, nova-3...)."""
     language: str | None = None
     """Language of the speech (ISO 639-1); ``None`` lets the model detect it."""

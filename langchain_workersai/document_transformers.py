@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 from workersai.integration import DEFAULT_TASK_MODELS, reject_unknown
 from workersai.tasks import Translation
 
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields
 from ._errors import reraise
 
 __all__ = ["WorkersAIDocumentTranslator"]
@@ -41,7 +41,7 @@ class WorkersAIDocumentTranslator(ClientFields, BaseDocumentTransformer):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_TASK_MODELS["translate"], alias="model_name")
+    model: str = Field(default=DEFAULT_TASK_MODELS["translate"], validation_alias=MODEL_NAMES)
     """Translation model id (m2m100, indictrans2-en-indic...)."""
     target_lang: str
     """Language to translate into (ISO 639-1; IndicTrans2 also takes FLORES codes)."""

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from workersai.integration import DEFAULT_RERANK_MODEL
 from workersai.types import RerankResult
 
-from ._common import ClientFields
+from ._common import MODEL_NAMES, ClientFields
 from ._errors import reraise
 
 __all__ = ["WorkersAIReranker", "DEFAULT_RERANK_MODEL"]
@@ -40,7 +40,7 @@ class WorkersAIReranker(ClientFields, BaseDocumentCompressor):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(default=DEFAULT_RERANK_MODEL, alias="model_name")
+    model: str = Field(default=DEFAULT_RERANK_MODEL, validation_alias=MODEL_NAMES)
     """Workers AI reranker model id."""
     top_n: int | None = Field(default=3, gt=0)
     """How many documents to keep (``None``: all)."""

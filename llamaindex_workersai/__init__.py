@@ -9,9 +9,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from workersai import __version__
+
+from . import _require  # noqa: F401  # first: names the extra when LlamaIndex is missing
 from ._structured import StructuredOutputError
 from .embeddings import DEFAULT_EMBED_MODEL, WorkersAIEmbedding
-from .llms import DEFAULT_CHAT_MODEL, DEFAULT_MODEL, WorkersAI
+from .llms import (
+    DEFAULT_CHAT_MODEL,
+    DEFAULT_MODEL,
+    INVALID_ARGUMENTS,
+    WorkersAI,
+    invalid_tool_arguments,
+)
 from .postprocessor import DEFAULT_RERANK_MODEL, WorkersAIRerank
 
 _LAZY = {  # the cost handler and the task wrappers load when first asked for
@@ -34,6 +43,7 @@ if TYPE_CHECKING:
     from .readers import WorkersAIAudioReader
 
 __all__ = [
+    "__version__",
     "WorkersAI",
     "WorkersAIEmbedding",
     "WorkersAIRerank",
@@ -43,6 +53,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_EMBED_MODEL",
     "DEFAULT_RERANK_MODEL",
+    "INVALID_ARGUMENTS",
+    "invalid_tool_arguments",
     "WorkersAIAudioReader",
     "WorkersAIDocumentTranslator",
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import (
-    AliasChoices,
     ConfigDict,
     Field,
     SecretStr,
@@ -21,13 +20,14 @@ from pydantic import (
 from workersai.config import (
     DEFAULT_MAX_RETRIES,
     GatewayOptions,
+    Limits,
     Timeouts,
     env_account_id,
     env_api_token,
     env_base_url,
     env_gateway,
 )
-from workersai.integration import LazyClients
+from workersai.integration import TOKEN_NAMES, LazyClients, TokenInput
 
 __all__: list[str] = []
 
@@ -41,15 +41,20 @@ class ClientFields(LazyClients):
     workers configured by the environment still work, and clients are rebuilt on first use.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+        extra="forbid",  # unknown arguments are refused, not silently ignored
+        hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token
+    )
 
     account_id: str | None = Field(
         default_factory=env_account_id,
         description="Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID or CF_ACCOUNT_ID).",
     )
-    api_token: SecretStr | None = Field(
+    api_token: TokenInput = Field(
         default_factory=env_api_token,
-        validation_alias=AliasChoices("api_token", "api_key"),
+        alias="api_key",  # the name type checkers see; api_token works too
+        validation_alias=TOKEN_NAMES,
         exclude=True,
         repr=False,
         description="API token (env CLOUDFLARE_API_TOKEN or CF_AI_API_TOKEN). Never serialized.",
@@ -70,8 +75,26 @@ class ClientFields(LazyClients):
     )
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0,
                              description="Retries on 429/5xx/connection errors.")
+    session_affinity: str | None = Field(
+        default=None,
+        description="Sent as x-session-affinity on every request (prompt caching on one "
+        "replica); also per call. langchain-cloudflare's session_id.",
+    )
     default_headers: dict[str, str] | None = Field(
         default=None, description="Headers added to every request."
+    )
+    deadline: float | None = Field(
+        default=None,
+        description="Seconds one call may take in all, retries and waits included (core "
+        "default 300; for a stream: until its first event).",
+    )
+    max_connections: int | None = Field(
+        default=None, description="Calls in flight at once per client (core default 100)."
+    )
+    limits: Limits | None = Field(
+        default=None,
+        description="Size limits on answers (workersai.Limits; default 64 MiB per answer, "
+        "4 MiB per stream event).",
     )
     http_client: Any = Field(  # an httpx.Client (checked by LazyClients)
         default=None, exclude=True, repr=False, description="Injected httpx.Client (you own it)."

@@ -11,7 +11,7 @@ callbacks, rate limiter and progress bar are kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.callbacks import CBEventType, EventPayload
@@ -20,6 +20,8 @@ from llama_index.core.instrumentation.events.embedding import (
     EmbeddingEndEvent,
     EmbeddingStartEvent,
 )
+
+from workersai.integration import progress
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
@@ -31,26 +33,11 @@ dispatcher = get_dispatcher(__name__)
 Progress = Callable[[int, int], None]
 
 
-@contextmanager
-def progress_bar(show: bool, total: int) -> Iterator[Progress | None]:
-    """An ``on_progress(done, total)`` callback driving a tqdm bar, or None."""
-    if not show:
-        yield None
-        return
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]
-    except ImportError:  # tqdm is optional, as in LlamaIndex
-        yield None
-        return
-    bar = tqdm(total=total, desc="Generating embeddings")
-
-    def update(done: int, _total: int) -> None:
-        bar.update(done - bar.n)
-
-    try:
-        yield update
-    finally:
-        bar.close()
+def progress_bar(show: bool, total: int) -> AbstractContextManager[Progress | None]:
+    """An ``on_progress(done, total)`` callback (a tqdm bar when tqdm is installed, else a
+    line on stderr), or None when ``show`` is false. ``total`` comes with each call."""
+    del total
+    return progress(show, "Generating embeddings")
 
 
 class _Events:

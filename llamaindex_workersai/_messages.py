@@ -21,7 +21,6 @@ from llama_index.core.base.llms.types import (
     ThinkingBlock,
     ToolCallBlock,
 )
-from llama_index.core.llms.utils import parse_partial_json
 
 from workersai.errors import InvalidInputError
 from workersai.types import (
@@ -117,8 +116,11 @@ def _image_part(block: ImageBlock) -> ImagePart:
 
 
 def _block_tool_call(block: ToolCallBlock) -> ToolCall:
+    """A tool call replayed from history; one with unreadable arguments is replayed as
+    invalid (see :data:`INVALID_ARGUMENTS`), never as a call without arguments."""
     args = block.tool_kwargs
-    return ToolCall(id=block.tool_call_id or "", name=block.tool_name, arguments=_args(args))
+    arguments = parse_tool_kwargs(args) if isinstance(args, str) else _args(args)
+    return ToolCall(id=block.tool_call_id or "", name=block.tool_name, arguments=arguments)
 
 
 def _args(value: Any) -> dict[str, Any]:
@@ -306,12 +308,39 @@ def reply_to_response(reply: Reply) -> ChatResponse:
     return ChatResponse(message=message, raw=raw, additional_kwargs=usage_dict(reply.usage))
 
 
+INVALID_ARGUMENTS = (
+    "error: the arguments of this tool call were not a JSON object; "
+    "call the tool again with its arguments as one JSON object"
+)
+"""The one key of the ``tool_kwargs`` of a tool call whose arguments could not be read.
+
+An agent calls the tool with it; the tool refuses the unknown keyword and the agent hands
+that error (which quotes this key) back to the model, which can retry. The value holds
+the raw arguments and the parse error (see :func:`invalid_tool_arguments`)."""
+
+
 def parse_tool_kwargs(value: dict[str, Any] | str) -> dict[str, Any]:
-    """Tool arguments from a block: a dict, or a (possibly partial) JSON string."""
+    """Tool arguments from a finished block: a dict, or a JSON object string.
+
+    Anything else (``"{city: Lisbon"``, ``[1, 2]``) is never turned into ``{}`` (a call
+    with no arguments): it becomes ``{INVALID_ARGUMENTS: {"arguments": raw, "error": ...}}``.
+    """
     if isinstance(value, dict):
         return value
-    try:
-        parsed = parse_partial_json(value) if value else {}
-    except (ValueError, TypeError):
+    if not value.strip():
         return {}
-    return parsed if isinstance(parsed, dict) else {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        return {INVALID_ARGUMENTS: {"arguments": value, "error": str(exc)}}
+    if not isinstance(parsed, dict):
+        error = f"the arguments are a JSON {type(parsed).__name__}, not an object"
+        return {INVALID_ARGUMENTS: {"arguments": value, "error": error}}
+    return parsed
+
+
+def invalid_tool_arguments(tool_kwargs: Mapping[str, Any]) -> dict[str, str] | None:
+    """``{"arguments": raw, "error": why}`` when a ``ToolSelection``'s arguments could not
+    be read (for hand-written agent loops), else ``None``."""
+    value = tool_kwargs.get(INVALID_ARGUMENTS)
+    return value if isinstance(value, dict) else None

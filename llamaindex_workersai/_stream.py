@@ -13,7 +13,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from llama_index.core.base.llms.types import ChatResponse, ToolCallBlock
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    MessageRole,
+    TextBlock,
+    ToolCallBlock,
+)
 from llama_index.core.llms.utils import parse_partial_json
 
 from workersai.types import StreamDelta, ToolCallFragment
@@ -40,6 +46,11 @@ class StreamState:
 
     def feed(self, delta: StreamDelta) -> ChatResponse | None:
         """The ``ChatResponse`` for this delta, or ``None`` for an empty non-final delta."""
+        if delta.text and not (delta.final or delta.reasoning or delta.tool_call is not None
+                               or self.reasoning or self.tools):  # the per-token hot path
+            self.text += delta.text
+            message = ChatMessage(role=MessageRole.ASSISTANT, blocks=[TextBlock(text=self.text)])
+            return ChatResponse(message=message, delta=delta.text)
         self.text += delta.text
         self.reasoning += delta.reasoning
         if delta.tool_call is not None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from typing import Any, Literal
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
-from pydantic import AliasChoices, Field, PrivateAttr, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
-from workersai import catalog
+from workersai import Pacing, catalog
 from workersai.errors import InvalidInputError
-from workersai.integration import DEFAULT_EMBED_MODEL
+from workersai.integration import DEFAULT_EMBED_MODEL, queue_progress
 from workersai.types import EmbedParams
 
 from ._common import ClientFields
@@ -40,7 +38,8 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
     """Workers AI text embeddings (bge, bge-m3, qwen3-embedding, embeddinggemma, ...).
 
     ``embed_batch_size`` defaults to the model's per-request limit and is capped by it;
-    ``num_workers`` bounds how many batches run at once in the async methods.
+    ``num_workers`` bounds how many batches of *one* call run at once; independent calls
+    (say 50 concurrent ``aget_query_embedding``) are never queued behind each other.
 
     Example:
         .. code-block:: python
@@ -53,6 +52,7 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
 
     model_name: str = Field(
         default=DEFAULT_EMBED_MODEL,
+        alias="model",  # the name type checkers see; model_name works too
         validation_alias=AliasChoices("model_name", "model"),
         description="Workers AI embedding model id (also accepted as model).",
     )
@@ -71,9 +71,9 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request-body fields, sent as given."
     )
-
-    _semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-        PrivateAttr(default_factory=weakref.WeakKeyDictionary)
+    pacing: Pacing | None = Field(
+        default=None,
+        description="Pace batches under the account's rate limit (default: on, catalog limit).",
     )
 
     @model_validator(mode="before")
@@ -82,7 +82,7 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
         if not isinstance(data, dict):
             return data
         model = data.get("model_name") or data.get("model") or DEFAULT_EMBED_MODEL
-        limit = batch_limit(str(model))
+        limit = batch_limit(catalog.resolve(str(model)))  # a short id counts as its full id
         size = data.get("embed_batch_size")
         data = dict(data)
         data["embed_batch_size"] = limit if size is None else min(int(size), limit)
@@ -114,28 +114,18 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
     def _embed(self, texts: list[str], kind: Literal["query", "document"]) -> list[Embedding]:
         result = self._sync_client().embed(
             self.model_name, texts, self._params(kind),
-            batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+            batch_size=self.embed_batch_size, max_concurrency=self.num_workers, pacing=self.pacing,
         )
         return list(result.vectors)
 
     async def _aembed(
         self, texts: list[str], kind: Literal["query", "document"]
     ) -> list[Embedding]:
-        async with self._semaphore():
-            result = await self._async_client().embed(
-                self.model_name, texts, self._params(kind),
-                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
-            )
+        result = await self._async_client().embed(
+            self.model_name, texts, self._params(kind),
+            batch_size=self.embed_batch_size, max_concurrency=self.num_workers, pacing=self.pacing,
+        )
         return list(result.vectors)
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        """One semaphore per event loop, sized by ``num_workers`` (unbounded when unset)."""
-        loop = asyncio.get_running_loop()
-        sem = self._semaphores.get(loop)
-        if sem is None:
-            limit = self.num_workers if self.num_workers and self.num_workers > 0 else 1 << 30
-            sem = self._semaphores[loop] = asyncio.Semaphore(limit)
-        return sem
 
     def _get_query_embedding(self, query: str) -> Embedding:
         return self._embed([query], "query")[0]
@@ -174,6 +164,7 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
             result = self._sync_client().embed(
                 self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                pacing=self.pacing,
                 on_progress=on_progress,
             )
             vectors = list(result.vectors)
@@ -196,6 +187,7 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
             result = await self._async_client().embed(
                 self.model_name, texts, self._params("document"),
                 batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                pacing=self.pacing,
                 on_progress=on_progress,
             )
             vectors = list(result.vectors)
@@ -206,20 +198,23 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
         """Embed texts through the Workers AI batch queue (``queueRequest``): for large
         offline jobs. One queued item per ``embed_batch_size`` texts; vectors in input
         order. ``queue`` takes ``poll_interval``, ``backoff``, ``max_interval``,
-        ``max_wait``, ``on_progress`` and ``max_payload_bytes`` (see ``workersai.batch``).
-        Raises ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
-        result = self._sync_client().batch.embed(
-            self.model_name, texts, self._params("document"),
-            batch_size=self.embed_batch_size, **queue,
-        )
+        ``max_wait``, ``on_progress``, ``show_progress`` (a bar or a stderr line) and
+        ``max_payload_bytes`` (see ``workersai.batch``). Raises
+        ``workersai.errors.BatchError`` (finished vectors kept) when some fail."""
+        with queue_progress(queue, "Queued embeddings") as knobs:
+            result = self._sync_client().batch.embed(
+                self.model_name, texts, self._params("document"),
+                batch_size=self.embed_batch_size, **knobs,
+            )
         return list(result.vectors)
 
     async def aget_text_embedding_batch_queued(
         self, texts: list[str], **queue: Any
     ) -> list[Embedding]:
         """Async twin of :meth:`get_text_embedding_batch_queued` (works over a binding)."""
-        result = await self._async_client().batch.embed(
-            self.model_name, texts, self._params("document"),
-            batch_size=self.embed_batch_size, **queue,
-        )
+        with queue_progress(queue, "Queued embeddings") as knobs:
+            result = await self._async_client().batch.embed(
+                self.model_name, texts, self._params("document"),
+                batch_size=self.embed_batch_size, **knobs,
+            )
         return list(result.vectors)

@@ -41,6 +41,8 @@ from workersai.integration import DEFAULT_CHAT_MODEL
 
 from ._common import ClientFields
 from ._messages import (
+    INVALID_ARGUMENTS,
+    invalid_tool_arguments,
     legacy_tool_call_dicts,
     legacy_tool_calls,
     parse_tool_kwargs,
@@ -56,7 +58,10 @@ from ._structured import json_mode_call, parse_output, uses_native_json
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
-__all__ = ["WorkersAI", "DEFAULT_CHAT_MODEL", "DEFAULT_MODEL"]
+__all__ = [
+    "WorkersAI", "DEFAULT_CHAT_MODEL", "DEFAULT_MODEL", "INVALID_ARGUMENTS",
+    "invalid_tool_arguments",
+]
 
 DEFAULT_MODEL = DEFAULT_CHAT_MODEL
 """The earlier name of :data:`DEFAULT_CHAT_MODEL` (both front ends now share the core's)."""
@@ -67,16 +72,73 @@ dispatcher = get_dispatcher(__name__)
 class WorkersAI(ClientFields, FunctionCallingLLM):
     """Cloudflare Workers AI chat models for LlamaIndex: tools, streaming, JSON mode.
 
-    Credentials come from ``account_id``/``api_token`` or the environment
-    (``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``). Construction does no I/O.
+    Setup:
+        .. code-block:: bash
 
-    Example:
+            pip install -U "workersai-integrations[llamaindex]"
+            export CLOUDFLARE_ACCOUNT_ID="your-account-id"
+            export CLOUDFLARE_API_TOKEN="your-api-token"   # Workers AI Read and Edit
+
+    Key init args:
+        model: Workers AI model id (default ``@cf/meta/llama-3.3-70b-instruct-fp8-fast``;
+            short ids resolve). temperature, max_tokens, top_p, seed, stop, lora,
+            reasoning_effort: sampling, all overridable per call. endpoint: ``"native"``
+            or ``"openai"``. api_key (or api_token), account_id, base_url, timeout,
+            max_retries, gateway, gateway_options, session_affinity: the connection;
+            env ``CLOUDFLARE_ACCOUNT_ID``, ``CLOUDFLARE_API_TOKEN``, ``WORKERSAI_BASE_URL``.
+            Construction does no I/O; unknown arguments raise.
+
+    Instantiate:
         .. code-block:: python
 
             from llamaindex_workersai import WorkersAI
 
             llm = WorkersAI(model="@cf/meta/llama-3.3-70b-instruct-fp8-fast", temperature=0)
+
+    Complete and chat:
+        .. code-block:: python
+
+            from llama_index.core.llms import ChatMessage
+
             print(llm.complete("Say hello in French.").text)
+            reply = llm.chat([ChatMessage(role="user", content="Name three cheeses.")])
+            reply.message.content
+
+    Stream:
+        .. code-block:: python
+
+            for delta in llm.stream_complete("Write a haiku about rain."):
+                print(delta.delta, end="")
+
+    Tool calling (a ``FunctionCallingLLM``; ``FunctionAgent`` works):
+        .. code-block:: python
+
+            from llama_index.core.tools import FunctionTool
+
+            def get_weather(city: str) -> str:
+                '''Current weather for a city.'''
+                return f"Sunny in {city}"
+
+            tool = FunctionTool.from_defaults(get_weather)
+            response = llm.chat_with_tools([tool], user_msg="Weather in Lisbon?")
+            llm.get_tool_calls_from_response(response)  # [ToolSelection(tool_name=...)]
+
+    Structured output:
+        .. code-block:: python
+
+            from llama_index.core.prompts import PromptTemplate
+            from pydantic import BaseModel
+
+            class City(BaseModel):
+                name: str
+                country: str
+
+            llm.structured_predict(City, PromptTemplate("Describe {city}"), city="Lisbon")
+
+    Usage and response metadata:
+        ``ChatResponse.raw["result"]`` holds the model's reply, ``raw["usage"]`` the token counts
+        the API reported (what ``TokenCountingHandler`` reads), ``raw["neurons"]`` the
+        neurons billed and ``raw["request_id"]`` Cloudflare's request id.
     """
 
     model: str = Field(

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import catalog, errors, types
-from .config import Config, GatewayOptions, RequestOptions, Timeouts
+from ._version import __version__
+from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 
 __all__ = [
+    "__version__",
     "catalog",
     "errors",
     "types",
@@ -22,6 +24,8 @@ __all__ = [
     "RunResult",
     "Config",
     "GatewayOptions",
+    "Limits",
+    "Pacing",
     "RequestOptions",
     "Timeouts",
 ]
@@ -36,8 +40,14 @@ def __getattr__(name: str) -> Any:
         value = getattr(client, name)
         globals()[name] = value
         return value
+    if name == "Pacing":
+        from ._pacer import Pacing
+
+        globals()[name] = Pacing
+        return Pacing
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
+    from ._pacer import Pacing
     from .client import AsyncClient, Client, RawReply, RunResult

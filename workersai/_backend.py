@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeAlias
 
+from ._ids import model_path
 from .config import RequestOptions
 from .types import ResponseMeta
 
@@ -85,9 +86,10 @@ class StreamInfo:
 
 
 def rest_path(target: Target) -> str:
-    """The REST path below ``{base_url}/accounts/{account_id}`` (model id unescaped)."""
+    """The REST path below ``{base_url}/accounts/{account_id}``: the model id is checked
+    and escaped (``InvalidInputError`` for one that could reach another path)."""
     if target.route == "run":
-        return f"/ai/run/{target.model}"
+        return f"/ai/run/{model_path(target.model)}"
     if target.route == "openai-chat":
         return "/ai/v1/chat/completions"
     if target.route == "models-search":

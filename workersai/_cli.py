@@ -1,10 +1,11 @@
 """``workersai`` / ``python -m workersai``: try a model from a terminal.
 
-Commands: ``run MODEL PROMPT`` (streams the answer), ``models`` (lists the catalog by task
+Commands: ``run [MODEL] PROMPT`` (streams the answer), ``models`` (lists the catalog by task
 and capability, refreshed from the API), ``embed MODEL TEXT...`` and ``emulator`` (the
 loopback emulator). Credentials come from ``CLOUDFLARE_ACCOUNT_ID`` /
 ``CLOUDFLARE_API_TOKEN`` (and ``WORKERSAI_BASE_URL``). Exit status: 0 done, 1 the API or
-the transport failed (one line, no traceback), 2 usage or configuration error.
+the transport failed (one line, no traceback), 2 usage or configuration error. A closed
+pipe (``workersai models | head``) ends the command quietly.
 
 Tests (and embedders) call :func:`run_cli` with an ``http_client``: the seam through which
 an in-process emulator answers without sockets.
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -22,15 +25,27 @@ from typing import Any
 
 import httpx
 
+from ._cli_cmds import UsageError
+from ._defaults import DEFAULT_CHAT_MODEL
+from ._version import __version__
 from .catalog import CAPABILITIES
 from .client import Client
 from .config import Config
 from .errors import ConfigurationError, WorkersAIError
 
-__all__ = ["build_parser", "main", "run_cli"]
+__all__ = ["UsageError", "build_parser", "cli_wording", "main", "run_cli"]
 
 PROG = "workersai"
 EXIT_API, EXIT_USAGE, EXIT_INTERRUPT = 1, 2, 130
+OFFLINE_HINT = ("to try it offline, run 'workersai emulator' in another terminal and "
+                "export the variables it prints")
+
+
+def cli_wording(message: str) -> str:
+    """A core configuration message worded for the terminal: environment variables instead
+    of constructor arguments, and where to go offline."""
+    message = re.sub(r"pass \w+=\.\.\. or set ", "set ", message)
+    return f"{message.rstrip('.')}; {OFFLINE_HINT}"
 
 
 @dataclass(slots=True)
@@ -40,18 +55,24 @@ class Context:
     http_client: httpx.Client | None = None
 
     def client(self) -> Client:
-        """A client from the environment; a missing credential raises ConfigurationError."""
+        """A client from the environment; a missing credential raises ConfigurationError
+        worded for the terminal."""
         config = Config.resolve()
-        config.require_credentials()
+        try:
+            config.require_credentials()
+        except ConfigurationError as err:
+            raise ConfigurationError(cli_wording(str(err))) from None
         return Client(config=config, http_client=self.http_client)
 
 
 def _add_run(sub: Any) -> None:
     p = sub.add_parser("run", help="stream a model's answer to PROMPT",
+                       usage="%(prog)s [-h] [options] [MODEL] PROMPT",
                        description="Stream a chat model's answer to stdout; usage and "
-                                   "neurons go to stderr.")
-    p.add_argument("model", help="model id, e.g. @cf/meta/llama-3.3-70b-instruct-fp8-fast")
-    p.add_argument("prompt", help="the user message ('-' reads it from stdin)")
+                                   f"neurons go to stderr. MODEL defaults to {DEFAULT_CHAT_MODEL}"
+                                   "; a short id (llama-3.3-70b-instruct-fp8-fast) works.")
+    p.add_argument("words", nargs="+", metavar="[MODEL] PROMPT",
+                   help="an optional model id, then the user message ('-' reads stdin)")
     p.add_argument("--system", help="a system message")
     p.add_argument("--max-tokens", type=int, help="most tokens to generate")
     p.add_argument("--temperature", type=float, help="sampling temperature (0-5)")
@@ -64,7 +85,8 @@ def _add_models(sub: Any) -> None:
                        description="List models. With credentials the list is refreshed "
                                    "from the API (cached for a day); without, the cached or "
                                    "shipped table is shown.")
-    p.add_argument("--task", help="e.g. text-generation or 'Text Embeddings'")
+    p.add_argument("--task", help="e.g. text-generation or 'Text Embeddings' (a wrong one "
+                                  "lists the valid ones)")
     p.add_argument("--capability", action="append", choices=CAPABILITIES, default=[],
                    help="keep models with this capability (repeatable)")
     mode = p.add_mutually_exclusive_group()
@@ -79,13 +101,18 @@ def _add_embed(sub: Any) -> None:
     p.add_argument("model", help="model id, e.g. @cf/baai/bge-base-en-v1.5")
     p.add_argument("texts", nargs="+", metavar="TEXT")
     p.add_argument("--values", type=int, default=5, help="values shown per vector (5)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show progress on stderr (default: when stderr is a terminal)")
     p.add_argument("--json", action="store_true", help="print every vector as JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Cloudflare Workers AI from a terminal.")
+        prog=PROG, description="Cloudflare Workers AI from a terminal.",
+        epilog="Credentials: CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN; offline: "
+               "'workersai emulator'.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(sub)
     _add_models(sub)
@@ -126,7 +153,7 @@ def run_cli(argv: Sequence[str] | None = None, *, http_client: httpx.Client | No
     try:
         with _one_line_warnings():
             return int(_cli_cmds.COMMANDS[args.command](args, ctx))
-    except ConfigurationError as err:
+    except (ConfigurationError, UsageError) as err:
         return _fail(str(err), EXIT_USAGE)
     except WorkersAIError as err:
         return _fail(f"{type(err).__name__}: {err}", EXIT_API)
@@ -135,5 +162,19 @@ def run_cli(argv: Sequence[str] | None = None, *, http_client: httpx.Client | No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``workersai`` console script."""
-    return run_cli(argv)
+    """The ``workersai`` console script; a reader that goes away (``| head``) ends it
+    quietly, as with other Unix tools."""
+    try:
+        status = run_cli(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_API
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -8,7 +8,7 @@ nowhere else. ``secret`` (the API token) is scrubbed from every text we keep.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _json
@@ -39,6 +39,8 @@ __all__ = [
     "error_from_payload",
     "error_from_response",
     "format_error",
+    "model_hint",
+    "use_model_hints",
     "is_context_length",
     "redact",
     "request_id",
@@ -93,11 +95,53 @@ _CONTEXT_RE = re.compile(
 _SNIPPET = 200
 
 
+_PIECE = 12
+"""Characters of the token that, found together in a text, count as a leak."""
+
+
 def redact(text: str, secret: str | None) -> str:
-    """``text`` with every occurrence of ``secret`` replaced by ``***``."""
-    if secret and secret in text:
-        return text.replace(secret, "***")
-    return text
+    """``text`` with every occurrence of ``secret``, and of any piece of it at least
+    ``_PIECE`` characters long (a token cut by a snippet or echoed in part), replaced by
+    ``***``."""
+    if not secret or not text:
+        return text
+    if secret in text:
+        text = text.replace(secret, "***")
+    if len(secret) < _PIECE:
+        return text
+    spans = _pieces(text, secret)
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, stop in spans:
+        out += [text[last:start], "***"]
+        last = stop
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _pieces(text: str, secret: str) -> list[tuple[int, int]]:
+    """Merged ``(start, stop)`` spans of ``text`` that match a run of ``secret``."""
+    spans: list[tuple[int, int]] = []
+    for j in range(0, len(secret) - _PIECE + 1):
+        window = secret[j : j + _PIECE]
+        at = text.find(window)
+        while at != -1:
+            start, stop, s0, s1 = at, at + _PIECE, j, j + _PIECE
+            while start > 0 and s0 > 0 and text[start - 1] == secret[s0 - 1]:
+                start, s0 = start - 1, s0 - 1
+            while stop < len(text) and s1 < len(secret) and text[stop] == secret[s1]:
+                stop, s1 = stop + 1, s1 + 1
+            spans.append((start, stop))
+            at = text.find(window, at + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(stop, merged[-1][1]))
+        else:
+            merged.append((start, stop))
+    return merged
 
 
 def clean_message(message: str) -> str:
@@ -110,9 +154,10 @@ def is_context_length(message: str) -> bool:
     return _CONTEXT_RE.search(message) is not None
 
 
-def request_id(headers: Mapping[str, str]) -> str | None:
-    """``cf-ai-req-id``, else ``cf-ray``."""
-    return headers.get("cf-ai-req-id") or headers.get("cf-ray") or None
+def request_id(headers: Mapping[str, str], secret: str | None = None) -> str | None:
+    """``cf-ai-req-id``, else ``cf-ray`` (redacted: a hostile server may echo the token)."""
+    value = headers.get("cf-ai-req-id") or headers.get("cf-ray") or None
+    return redact(value, secret) if value else None
 
 
 def error_class(status: int | None, codes: list[int], message: str) -> type[APIError]:
@@ -175,7 +220,7 @@ def error_from_payload(
     messages = [redact(m, secret) for m in messages]
     if not messages:
         messages = [_status_text(status)]
-    return _build(status, codes, messages, headers)
+    return _build(status, codes, messages, headers, secret)
 
 
 def error_from_response(
@@ -196,25 +241,55 @@ def error_from_response(
         return error_from_payload(payload, status, headers, secret=secret)
     text = _status_text(status)
     if 300 <= status < 400:
-        text = f"{text}: redirect to {headers.get('location', '?')!s} not followed"
+        location = redact(headers.get("location", "?")[:_SNIPPET], secret)
+        text = f"{text}: redirect to {location} not followed"
     snippet = _snippet(body, secret)
     if snippet:
         text = f"{text}: {snippet}"
-    return _build(status, [], [text], headers)
+    return _build(status, [], [text], headers, secret)
+
+
+_NO_SUCH_MODEL = re.compile(r"No such model (\S+)")
+
+
+_hints: list[Callable[[str], str]] = []
+
+
+def use_model_hints(did_you_mean: Callable[[str], str]) -> None:
+    """Name the function that turns an unknown model id into ``did you mean ...?`` (the
+    catalog's, installed by the client layer: the transport knows no model facts)."""
+    _hints[:] = [did_you_mean]
+
+
+def model_hint(message: str) -> str:
+    """``did you mean '@cf/...'?`` for the id in a "No such model <id> or task" message
+    (closest catalog ids); ``""`` when the message names no id, nothing is close, or no
+    hint function is installed."""
+    found = _NO_SUCH_MODEL.search(message)
+    if found is None or not _hints:
+        return ""
+    return _hints[0](found.group(1).strip("`'\""))
 
 
 def _build(
-    status: int | None, codes: list[int], messages: list[str], headers: Mapping[str, str]
+    status: int | None,
+    codes: list[int],
+    messages: list[str],
+    headers: Mapping[str, str],
+    secret: str | None,
 ) -> APIError:
     message = "; ".join(messages)
     cls = error_class(status, codes, message)
+    if cls is ModelNotFoundError:
+        hint = model_hint(message)
+        message = f"{message}; {hint}" if hint else message
     return cls(
         message,
         status_code=status,
         code=codes[0] if codes else None,
         codes=codes,
         messages=messages,
-        request_id=request_id(headers),
+        request_id=request_id(headers, secret),
         retry_after=parse_retry_after(headers),
         is_retryable=is_retryable(status, codes) and cls is not QuotaExceededError,
     )
@@ -225,9 +300,14 @@ def _status_text(status: int | None) -> str:
 
 
 def _head(body: bytes, size: int, secret: str | None) -> str:
-    """The first ``size`` characters of ``body``, redacted before being cut."""
+    """The first ``size`` characters of ``body``, redacted before being cut.
+
+    Enough bytes are decoded for ``size`` characters plus a whole token even at four
+    bytes a character, so a token cut by the byte limit lies past the character cut.
+    """
     extra = len(secret) if secret else 0
-    return redact(body[: size + extra].decode("utf-8", "replace"), secret)[:size]
+    text = body[: 4 * (size + extra)].decode("utf-8", "replace")
+    return redact(text, secret)[:size]
 
 
 def _snippet(body: bytes, secret: str | None) -> str:

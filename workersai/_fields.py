@@ -9,20 +9,61 @@ built on first use, once per instance, and an injected ``httpx`` client passes t
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pydantic import BaseModel, PrivateAttr, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    PrivateAttr,
+    SecretStr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
-from .config import GatewayOptions, RequestOptions, Timeouts, env_api_token
+from .config import (
+    GatewayOptions,
+    Limits,
+    MaskedHeaders,
+    RequestOptions,
+    Timeouts,
+    check_base_url,
+    env_api_token,
+    is_secret_header,
+    masked_headers,
+)
 
 if TYPE_CHECKING:
     import httpx
 
     from .client import AsyncClient, Client
 
-__all__ = ["LazyClients", "LEFT_OUT_OF_PICKLES", "TRANSPORT_KEYS", "request_options"]
+__all__ = [
+    "CONNECTION_FIELDS",
+    "LazyClients",
+    "LEFT_OUT_OF_PICKLES",
+    "MODEL_NAMES",
+    "TOKEN_NAMES",
+    "TRANSPORT_KEYS",
+    "TokenInput",
+    "request_options",
+]
+
+if TYPE_CHECKING:
+    TokenInput: TypeAlias = SecretStr | str | None
+    """What type checkers accept for ``api_key=``/``api_token=``: a plain ``str`` too."""
+else:  # what pydantic validates to: a str is wrapped, so the token never shows in a repr
+    TokenInput = SecretStr | None
+
+MODEL_NAMES = AliasChoices("model", "model_name")
+"""``model`` is the constructor name type checkers see (the field's own name, so
+``dataclass_transform`` reports it); ``model_name`` keeps working at runtime."""
+TOKEN_NAMES = AliasChoices("api_key", "api_token")
+"""Runtime names for the token; the fields also carry ``alias="api_key"`` so type checkers
+accept ``api_key=`` (the name ChatOpenAI and LlamaIndex's OpenAI use)."""
 
 TRANSPORT_KEYS = (
     "timeout",
@@ -31,14 +72,26 @@ TRANSPORT_KEYS = (
     "gateway_options",
     "extra_headers",
     "session_affinity",
+    "deadline",
 )
 """Per-call keyword arguments that become :class:`workersai.RequestOptions` (not body
 fields)."""
 
 LEFT_OUT_OF_PICKLES = ("api_token", "http_client", "http_async_client", "binding")
 """Fields never pickled: the token (re-read from the environment on load) and the injected
-objects, which belong to the process that made them."""
+objects, which belong to the process that made them. Secret ``default_headers`` values
+(``cf-aig-authorization``, anything naming a token, key or secret) are left out too."""
 
+CONNECTION_FIELDS = frozenset(
+    (
+        "account_id", "api_token", "base_url", "gateway", "gateway_options", "timeout",
+        "max_retries", "default_headers", "http_client", "http_async_client", "binding",
+    )
+)
+"""Fields the core clients are built from: assigning one drops the built clients, so the
+next call uses the new value."""
+
+_INJECTED = ("http_client", "http_async_client", "binding")
 _CLIENT_ATTRS = ("_client", "_aclient")
 _LOCK = threading.Lock()  # held only while a client is built; module-wide keeps pickles simple
 
@@ -65,7 +118,7 @@ class LazyClients(BaseModel):
 
     if TYPE_CHECKING:  # declared by each front end (aliases and serialization differ)
         account_id: str | None
-        api_token: SecretStr | None
+        api_token: TokenInput
         base_url: str
         gateway: str | None
         gateway_options: GatewayOptions | None
@@ -75,9 +128,22 @@ class LazyClients(BaseModel):
         http_client: httpx.Client | None
         http_async_client: httpx.AsyncClient | None
         binding: Any
+        limits: Limits | None
+        deadline: float | None
+        max_connections: int | None
 
     _client: Any = PrivateAttr(default=None)
     _aclient: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _foreign_arguments(cls, data: Any) -> Any:
+        """Other integrations' argument names: renamed ones moved to ours (with a
+        ``MigrationWarning``), others refused naming what to use (``workersai._migrate``)."""
+        from ._migrate import check_arguments
+
+        strict = cls.model_config.get("extra") == "forbid"
+        return check_arguments(data, accepted_names(cls), cls.__name__, strict=strict)
 
     # The injected clients are declared ``Any`` by the front ends so that importing them
     # does not import httpx; these validators check the type, importing httpx only then.
@@ -91,7 +157,93 @@ class LazyClients(BaseModel):
     def _check_http_async_client(cls, value: Any) -> Any:
         return _instance_of(value, "AsyncClient", "http_async_client")
 
+    def __init__(self, /, **data: Any) -> None:
+        url = data.get("base_url")
+        if isinstance(url, str):  # before pydantic, whose error would quote the password
+            check_base_url(url)
+        super().__init__(**data)
+
+    @field_validator("default_headers", check_fields=False)
+    @classmethod
+    def _hide_headers(cls, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return None if headers is None else MaskedHeaders(headers)
+
+    @field_serializer("default_headers", check_fields=False)
+    def _mask_headers(self, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return masked_headers(headers)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, masked_headers(value) if name == "default_headers" else value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "api_token" and isinstance(value, str):
+            value = SecretStr(value) if value else None  # never a plain str in a repr
+        if name == "base_url" and isinstance(value, str):
+            check_base_url(value)
+        if name == "default_headers" and isinstance(value, dict):
+            value = MaskedHeaders(value)
+        super().__setattr__(name, value)
+        if name in CONNECTION_FIELDS:
+            self._forget_clients()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A copy with its own clients; ``update`` values are checked like assignments
+        (a token string becomes secret, header values are masked in reprs)."""
+        copied = super().model_copy(deep=deep)
+        for name, value in (update or {}).items():
+            setattr(copied, name, value)
+        return copied
+
+    def __copy__(self) -> Any:
+        """A copy with its own (not yet built) core clients: ``model_copy(update=...)``
+        then sends with the copy's account, token, URL, timeouts and retries."""
+        copied = super().__copy__()
+        copied._forget_clients()
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        """A deep copy; built clients are left behind (the copy builds its own) and the
+        injected ``http_client``/``http_async_client``/``binding`` are shared, not copied."""
+        memo = {} if memo is None else memo
+        for name in _INJECTED:
+            value = self.__dict__.get(name)
+            if value is not None:
+                memo.setdefault(id(value), value)
+        private = self.__pydantic_private__ or {}
+        for name in _CLIENT_ATTRS:
+            client = private.get(name)
+            if client is not None:
+                memo.setdefault(id(client), None)
+        copied = super().__deepcopy__(memo)
+        copied._forget_clients()
+        return copied
+
+    def _forget_clients(self) -> None:
+        """Drop the built clients (not closed: a call in another thread may still use them;
+        their pools close when they are collected)."""
+        private = self.__pydantic_private__
+        if private is not None:
+            for name in _CLIENT_ATTRS:
+                if name in private:
+                    private[name] = None
+
+    @field_validator("model", "model_name", check_fields=False)
+    @classmethod
+    def _full_model_id(cls, value: Any) -> Any:
+        """A short id (``llama-3.3-70b-instruct-fp8-fast``) becomes the one catalog id
+        ending in it; none or several: a ``ValueError`` naming the closest full ids."""
+        if isinstance(value, str) and value and not value.startswith("@"):
+            from .catalog import resolve
+
+            return resolve(value)
+        return value
+
     def _client_kwargs(self) -> dict[str, Any]:
+        affinity = getattr(self, "session_affinity", None)
+        headers = self.default_headers
+        if affinity:  # x-session-affinity on every request (prompt caching on one replica)
+            headers = {**(headers or {}), "x-session-affinity": affinity}
         return {
             "account_id": self.account_id,
             "api_token": self.api_token,
@@ -100,8 +252,12 @@ class LazyClients(BaseModel):
             "gateway_options": self.gateway_options,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
+            "default_headers": headers,
             "binding": self.binding,
+            # optional for an adapter: a subclass that does not declare them gets defaults
+            "limits": getattr(self, "limits", None),
+            "deadline": getattr(self, "deadline", None),
+            "max_connections": getattr(self, "max_connections", None),
         }
 
     def _sync_client(self) -> Client:
@@ -144,6 +300,10 @@ class LazyClients(BaseModel):
         state: dict[str, Any] = super().__getstate__()
         fields = state["__dict__"]
         state["__dict__"] = {k: v for k, v in fields.items() if k not in LEFT_OUT_OF_PICKLES}
+        headers = fields.get("default_headers")
+        if headers:
+            kept = {k: v for k, v in headers.items() if not is_secret_header(k)}
+            state["__dict__"]["default_headers"] = kept
         private = state.get("__pydantic_private__")
         if private:
             state["__pydantic_private__"] = {
@@ -161,6 +321,22 @@ class LazyClients(BaseModel):
         if private is not None:
             for name in _CLIENT_ATTRS:
                 private[name] = None
+
+
+@functools.cache
+def accepted_names(cls: type[BaseModel]) -> frozenset[str]:
+    """Every constructor keyword ``cls`` takes: field names, aliases, alias choices."""
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            names.add(alias)
+        elif isinstance(alias, AliasChoices):
+            names.update(c for c in alias.choices if isinstance(c, str))
+    return frozenset(names)
 
 
 def _instance_of(value: Any, kind: str, field: str) -> Any:

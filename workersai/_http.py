@@ -10,13 +10,14 @@ async twin); injected clients are used as given and never closed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import logging
+import math
 import random
+import ssl
 import threading
 import time
 import urllib.parse
-import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +26,19 @@ import httpx
 
 from . import _json, errors
 from ._backend import Binary, Body, RawBody, StreamInfo, Target, rest_path
+from ._deadline import Deadline, check_deadline
+from ._drain import adrain, drain
 from ._errors_map import (
     envelope_error,
     error_from_payload,
     error_from_response,
     format_error,
     redact,
+    request_id,
 )
+from ._ids import check_header_value
+from ._limits import ACCEPT_ENCODING, Inflow
+from ._loops import LoopStates
 from ._retry import next_delay
 from ._sse import EventReader
 from .config import Config, RequestOptions, Timeouts
@@ -42,7 +49,6 @@ __all__ = ["AsyncHTTP", "SyncHTTP", "to_error", "USER_AGENT"]
 logger = logging.getLogger("workersai")
 
 USER_AGENT = "workersai-integrations/0.1.0"
-_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
 
 
 def _httpx_timeout(t: Timeouts, *, stream: bool) -> httpx.Timeout:
@@ -55,6 +61,8 @@ def to_error(exc: BaseException, secret: str | None = None) -> errors.WorkersAIE
     """Our typed error for a failure (httpx errors are translated, ours pass through)."""
     if isinstance(exc, errors.WorkersAIError):
         return exc
+    if isinstance(exc, TimeoutError):  # asyncio.timeout around an attempt
+        return errors.TimeoutError("Timed out talking to Workers AI (the call's deadline)")
     text = redact(str(exc) or type(exc).__name__, secret)
     if isinstance(exc, httpx.TimeoutException):
         kind = type(exc).__name__
@@ -77,14 +85,17 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def response_meta(status: int, headers: Mapping[str, str], attempts: int) -> ResponseMeta:
-    """What the headers tell about a call."""
+def response_meta(
+    status: int, headers: Mapping[str, str], attempts: int, secret: str = ""
+) -> ResponseMeta:
+    """What the headers tell about a call (texts redacted: a server may echo the token)."""
+    log_id = headers.get("cf-aig-log-id")
     return ResponseMeta(
         status_code=status,
-        request_id=headers.get("cf-ai-req-id") or headers.get("cf-ray"),
+        request_id=request_id(headers, secret),
         neurons=_float(headers.get("cf-ai-neurons")),
-        gateway_cache_status=headers.get("cf-aig-cache-status"),
-        gateway_log_id=headers.get("cf-aig-log-id"),
+        gateway_cache_status=redact(headers.get("cf-aig-cache-status") or "", secret) or None,
+        gateway_log_id=redact(log_id, secret) if log_id else None,
         attempts=attempts,
     )
 
@@ -102,6 +113,8 @@ class _Call:
     stream_idle: float
     max_retries: int
     enveloped: bool
+    deadline: float
+    longest: float  # the longest single wait in ``timeout``
 
 
 class _Shell:
@@ -116,21 +129,26 @@ class _Shell:
         self._core: dict[str, str] = {}
         self._gateway_headers: dict[str, str] = {}
         self._headers: dict[str, str] = {}
-        self._urls: dict[str, httpx.URL] = {}  # parsed once per path (parsing is not free)
+        self._urls: dict[Target, tuple[str, httpx.URL]] = {}  # built once per target
         self._timeouts = config.timeouts
         self._timeout = _httpx_timeout(config.timeouts, stream=False)
         self._stream_timeout = _httpx_timeout(config.timeouts, stream=True)
 
     def client_kwargs(self) -> dict[str, Any]:
-        """How owned httpx clients are built (redirects are never followed)."""
-        return {"timeout": self._timeout, "follow_redirects": False, "limits": _LIMITS}
+        """How owned httpx clients are built (redirects are never followed); the pool
+        holds as many connections as calls may run at once (``max_connections``)."""
+        n = self.config.max_connections
+        limits = httpx.Limits(max_connections=n, max_keepalive_connections=n,
+                              keepalive_expiry=30.0)
+        return {"timeout": self._timeout, "follow_redirects": False, "limits": limits,
+                "verify": _tls()}
 
     def _base(self) -> str:
         """``{base_url}/accounts/{id}``; checks credentials and builds headers once."""
         if self._prefix is None:
             account_id, token = self.config.require_credentials()
             cfg = self.config
-            core = {"user-agent": USER_AGENT}
+            core = {"user-agent": USER_AGENT, "accept-encoding": ACCEPT_ENCODING}
             core.update({k.lower(): v for k, v in cfg.default_headers.items()})
             core["authorization"] = f"Bearer {token}"
             core["content-type"] = "application/json"
@@ -155,6 +173,8 @@ class _Shell:
             headers["x-session-affinity"] = affinity
         if extra:
             headers.update({k.lower(): v for k, v in extra.items()})
+        for name, value in headers.items():  # a CR or LF would smuggle a header
+            check_header_value(name, value)
         return headers
 
     def _call_headers(self, options: RequestOptions) -> dict[str, str]:
@@ -171,17 +191,21 @@ class _Shell:
     ) -> _Call:
         """Resolve URL, headers, body bytes, timeouts and retries for one call."""
         prefix = self._base()
-        path = rest_path(target)
-        url = self._urls.get(path)
-        if url is None:
-            url = httpx.URL(prefix + path)
+        cached = self._urls.get(target)
+        if cached is None:
+            path = rest_path(target)  # checks and escapes the model id
+            cached = path, httpx.URL(prefix + path)
             if len(self._urls) < 256:
-                self._urls[path] = url
+                self._urls[target] = cached
+        path, url = cached
         timeouts, headers, retries = self._timeouts, self._headers, self.config.max_retries
         timeout = self._stream_timeout if stream else self._timeout
+        deadline = self.config.deadline
         if options is not None:
             headers = self._call_headers(options)
             timeouts, retries = self.config.call_settings(options)
+            if options.deadline is not None:
+                deadline = check_deadline(options.deadline) or deadline
             if options.timeout is not None:
                 timeout = _httpx_timeout(timeouts, stream=stream)
         if target.method == "GET":  # the models API: the body is the query; no gateway
@@ -197,15 +221,46 @@ class _Shell:
                 url = url.copy_with(query=urllib.parse.urlencode(body.query).encode())
         else:
             content = _json.dumps(body)
-        return _Call(
-            path, target.method, url, content, headers, timeout, timeouts.stream_idle, retries,
-            target.enveloped,
+        longest = max(_waits(timeout))
+        return _Call(path, target.method, url, content, headers, timeout, timeouts.stream_idle,
+                     retries, target.enveloped, deadline, longest)
+
+    def attempt_timeout(self, call: _Call, deadline: Deadline) -> httpx.Timeout:
+        """The call's timeouts, none longer than what is left of its deadline."""
+        left = deadline.check()
+        if left >= call.longest:
+            return call.timeout
+        t = call.timeout
+        return httpx.Timeout(connect=_min(t.connect, left), read=_min(t.read, left),
+                             write=_min(t.write, left), pool=_min(t.pool, left))
+
+    def inflow(self, r: httpx.Response, *, whole: bool) -> Inflow:
+        """The body decoder of an answer (``whole``: counted against max_response_bytes).
+        A response built already read (mock transports) holds decoded bytes."""
+        limit = self.config.limits.max_response_bytes if whole else None
+        encoding = "" if r.is_stream_consumed else r.headers.get("content-encoding", "")
+        return Inflow(encoding, limit, r.status_code)
+
+    def gate_timeout(self, deadline: Deadline) -> float | None:
+        """How long a call may queue for a free slot (``None``: forever)."""
+        left = deadline.check()
+        return None if math.isinf(left) else left
+
+    def queue_error(self, deadline: Deadline) -> errors.TimeoutError:
+        n = self.config.max_connections
+        return errors.TimeoutError(
+            f"No free connection slot (max_connections={n}) before the call's deadline "
+            f"of {deadline.budget:g}s"
         )
 
     def retry_delay(
-        self, call: _Call, exc: BaseException, attempt: int, started: bool = False
+        self, call: _Call, exc: BaseException, attempt: int, deadline: Deadline,
+        started: bool = False,
     ) -> float:
-        """Seconds to wait before the next attempt; raises the typed error to give up."""
+        """Seconds to wait before the next attempt; raises the typed error to give up
+        (also when the wait would not end before the call's deadline)."""
+        if not started and deadline.remaining() <= 0 and not _is_deadline(exc):
+            raise deadline.error() from exc
         err = to_error(exc, self._secret)
         retry_after = getattr(err, "retry_after", None)
         delay = None
@@ -223,6 +278,12 @@ class _Shell:
             if err is exc:
                 raise err
             raise err from exc
+        if delay >= deadline.remaining():  # no sleep outlasts the deadline
+            logger.debug("workersai: not retrying POST %s: the wait (%.2fs) would pass the "
+                         "call's deadline", call.path, delay)
+            if err is exc:
+                raise err
+            raise err from exc
         logger.debug(
             "workersai: retrying %s %s in %.2fs (retry %d of %d) after %s",
             call.method, call.path, delay, attempt + 1, call.max_retries, _describe(err),
@@ -235,16 +296,15 @@ class _Shell:
         """The model output of a complete answer, or the typed error it carries."""
         if not 200 <= status < 300:
             raise error_from_response(status, headers, content, secret=self._secret)
-        meta = response_meta(status, headers, attempt + 1)
+        meta = response_meta(status, headers, attempt + 1, self._secret)
         ctype = headers.get("content-type", "")
         if ctype and "json" not in ctype and not ctype.startswith("text/"):
             return Binary(content, ctype), meta  # binary model output (image, audio)
-        try:
-            payload = _json.loads(content)
-        except ValueError:
+        payload = _json.loads_or_invalid(content)  # no decoder error (holding the body) chained
+        if payload is _json.INVALID:
             raise format_error(
                 "Workers AI sent a malformed JSON body", status, content, self._secret
-            ) from None
+            )
         if envelope_error(payload):
             raise error_from_payload(payload, status, headers, secret=self._secret)
         if not call.enveloped:
@@ -271,8 +331,38 @@ class _Shell:
         self, call: _Call, status: int, headers: Mapping[str, str], attempt: int, info: StreamInfo
     ) -> EventReader:
         """Start reading an event stream; records the response meta in ``info``."""
-        info.meta = response_meta(status, headers, attempt + 1)
-        return EventReader(call.stream_idle, headers, self.clock, self._secret)
+        info.meta = response_meta(status, headers, attempt + 1, self._secret)
+        limit = self.config.limits.max_event_bytes
+        return EventReader(call.stream_idle, headers, self.clock, self._secret, limit)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every client we build (making one costs tens of ms, and the
+    async twin builds a client per event loop)."""
+    return httpx.create_ssl_context()
+
+
+def _waits(t: httpx.Timeout) -> list[float]:
+    waits = [w for w in (t.connect, t.read, t.write, t.pool) if w is not None]
+    return waits or [math.inf]
+
+
+def _min(wait: float | None, left: float) -> float:
+    return left if wait is None else min(wait, left)
+
+
+def _raw(r: httpx.Response) -> Iterator[bytes]:
+    """The body as received (``Content-Encoding`` still applied)."""
+    return r.iter_bytes() if r.is_stream_consumed else r.iter_raw()
+
+
+def _araw(r: httpx.Response) -> AsyncIterator[bytes]:
+    return r.aiter_bytes() if r.is_stream_consumed else r.aiter_raw()
+
+
+def _is_deadline(exc: BaseException) -> bool:
+    return isinstance(exc, errors.TimeoutError) and "deadline" in exc.message
 
 
 def _describe(err: errors.WorkersAIError) -> str:
@@ -281,41 +371,19 @@ def _describe(err: errors.WorkersAIError) -> str:
     return f"{type(err).__name__} (status {status}, code {code})"
 
 
-_RETRY_ON = (httpx.HTTPError, errors.WorkersAIError)
-
-
-_DRAIN_LIMIT = 64 * 1024
-"""Bytes read past ``[DONE]`` so the connection goes back to the pool (more: close it)."""
-
-
-def _drain(chunks: Iterator[bytes]) -> None:
-    """Read what follows ``[DONE]`` (normally nothing) so httpx can reuse the connection."""
-    total = 0
-    with contextlib.suppress(httpx.HTTPError):
-        for chunk in chunks:
-            total += len(chunk)
-            if total > _DRAIN_LIMIT:
-                return
-
-
-async def _adrain(chunks: AsyncIterator[bytes]) -> None:
-    """The async twin of :func:`_drain`."""
-    total = 0
-    with contextlib.suppress(httpx.HTTPError):
-        async for chunk in chunks:
-            total += len(chunk)
-            if total > _DRAIN_LIMIT:
-                return
+_RETRY_ON = (httpx.HTTPError, errors.WorkersAIError, TimeoutError)
 
 
 class SyncHTTP(_Shell):
-    """Blocking twin. Thread-safe; one pooled ``httpx.Client`` built on first use."""
+    """Blocking twin. Thread-safe; one pooled ``httpx.Client`` built on first use, and a
+    gate letting at most ``max_connections`` calls use it at once."""
 
     def __init__(self, config: Config, http_client: httpx.Client | None = None) -> None:
         super().__init__(config)
         self._client = http_client
         self._owned = http_client is None
         self._lock = threading.Lock()
+        self._gate = threading.BoundedSemaphore(config.max_connections)
         self.sleep: Callable[[float], None] = time.sleep
 
     def http(self) -> httpx.Client:
@@ -328,20 +396,41 @@ class SyncHTTP(_Shell):
                 client = self._client
         return client
 
+    def _enter(self, deadline: Deadline) -> None:
+        """Take a slot of the gate, queueing at most until the deadline."""
+        if not self._gate.acquire(blocking=False) and not self._gate.acquire(
+            timeout=self.gate_timeout(deadline)
+        ):
+            raise self.queue_error(deadline)
+
+    def _read(self, r: httpx.Response, deadline: Deadline) -> bytes:
+        """A whole answer, inflated and bounded, read before the deadline."""
+        inflow = self.inflow(r, whole=True)
+        for raw in _raw(r):
+            inflow.add(raw)
+            deadline.check()
+        return inflow.content()
+
     def send(
         self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
         call = self.prepare(target, body, options, stream=False)
+        deadline = Deadline(call.deadline, self.clock)
         attempt = 0
         while True:
             try:
-                r = self.http().request(
-                    call.method, call.url, content=call.content, headers=call.headers,
-                    timeout=call.timeout, follow_redirects=False,
-                )
-                return self.decode(call, r.status_code, r.headers, r.content, attempt)
+                self._enter(deadline)
+                try:
+                    with self.http().stream(
+                        call.method, call.url, content=call.content, headers=call.headers,
+                        timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+                    ) as r:
+                        content = self._read(r, deadline)
+                finally:
+                    self._gate.release()
+                return self.decode(call, r.status_code, r.headers, content, attempt)
             except _RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt)
+                delay = self.retry_delay(call, exc, attempt, deadline)
             self.sleep(delay)
             attempt += 1
 
@@ -353,34 +442,45 @@ class SyncHTTP(_Shell):
         info: StreamInfo,
     ) -> Generator[Any, None, None]:
         call = self.prepare(target, body, options, stream=True)
+        deadline = Deadline(call.deadline, self.clock)
         attempt = 0
         while True:
             started = False
             try:
-                with self.http().stream(
-                    "POST", call.url, content=call.content, headers=call.headers,
-                    timeout=call.timeout, follow_redirects=False,
-                ) as r:
-                    if not self.is_event_stream(r.status_code, r.headers):
-                        self.reject(call, r.status_code, r.headers, r.read())
-                    reader = self.reader(call, r.status_code, r.headers, attempt, info)
-                    chunks = r.iter_bytes()
-                    for chunk in chunks:
-                        events = reader.feed(chunk)
-                        if events:
-                            started = True
-                            yield events
-                        if reader.done:
-                            _drain(chunks)
-                            break
-                    else:
-                        tail = reader.flush()
-                        if tail:
-                            yield tail
-                    info.done = reader.done
-                    return
+                self._enter(deadline)
+                try:
+                    with self.http().stream(
+                        "POST", call.url, content=call.content, headers=call.headers,
+                        timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+                    ) as r:
+                        if not self.is_event_stream(r.status_code, r.headers):
+                            self.reject(call, r.status_code, r.headers, self._read(r, deadline))
+                        reader = self.reader(call, r.status_code, r.headers, attempt, info)
+                        inflow = self.inflow(r, whole=False)
+                        chunks = _raw(r)
+                        for raw in chunks:
+                            for piece in inflow.feed(raw):
+                                events = reader.feed(piece)
+                                if events:
+                                    started = True
+                                    yield events
+                                if reader.done:
+                                    break
+                            if reader.done:
+                                drain(r, chunks, self.clock)
+                                break
+                            if not started:
+                                deadline.check()
+                        else:
+                            tail = reader.flush()
+                            if tail:
+                                yield tail
+                        info.done = reader.done
+                        return
+                finally:
+                    self._gate.release()
             except _RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt, started)
+                delay = self.retry_delay(call, exc, attempt, deadline, started)
             self.sleep(delay)
             attempt += 1
 
@@ -394,40 +494,68 @@ class SyncHTTP(_Shell):
 
 
 class AsyncHTTP(_Shell):
-    """Asynchronous twin. One ``httpx.AsyncClient`` per running event loop, weakly keyed,
-    so one instance works across ``asyncio.run`` calls."""
+    """Asynchronous twin. One ``httpx.AsyncClient`` and one gate of ``max_connections``
+    slots per running event loop, released when that loop ends (``_loops``), so one
+    instance works across ``asyncio.run`` calls without keeping their sockets."""
 
     def __init__(self, config: Config, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(config)
-        self._injected = http_client
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]
-        self._clients = weakref.WeakKeyDictionary()
+        make = None if http_client is not None else self._make_client
+        self._loops = LoopStates(make, http_client, config.max_connections)
         self.sleep: Callable[[float], Any] = asyncio.sleep
+
+    def _make_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(**self.client_kwargs())
 
     def http(self) -> httpx.AsyncClient:
         """The pooled client of the running loop (built now if this is its first request)."""
-        if self._injected is not None:
-            return self._injected
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = self._clients[loop] = httpx.AsyncClient(**self.client_kwargs())
-        return client
+        return self._loops.get().client
+
+    async def _enter(self, deadline: Deadline) -> asyncio.Semaphore:
+        """Take a slot of the running loop's gate, queueing at most until the deadline."""
+        gate = self._loops.get().gate
+        if gate.locked():
+            try:
+                async with asyncio.timeout(self.gate_timeout(deadline)):
+                    await gate.acquire()
+            except TimeoutError:
+                raise self.queue_error(deadline) from None
+        else:
+            await gate.acquire()
+        return gate
+
+    async def _read(self, r: httpx.Response, deadline: Deadline) -> bytes:
+        """A whole answer, inflated and bounded, read before the deadline."""
+        inflow = self.inflow(r, whole=True)
+        async for raw in _araw(r):
+            inflow.add(raw)
+            deadline.check()
+        return inflow.content()
+
+    async def _attempt(self, call: _Call, deadline: Deadline) -> tuple[httpx.Response, bytes]:
+        gate = await self._enter(deadline)
+        try:
+            left = deadline.check()
+            async with asyncio.timeout(None if math.isinf(left) else left), self.http().stream(
+                call.method, call.url, content=call.content, headers=call.headers,
+                timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+            ) as r:
+                return r, await self._read(r, deadline)
+        finally:
+            gate.release()
 
     async def send(
         self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
         call = self.prepare(target, body, options, stream=False)
+        deadline = Deadline(call.deadline, self.clock)
         attempt = 0
         while True:
             try:
-                r = await self.http().request(
-                    call.method, call.url, content=call.content, headers=call.headers,
-                    timeout=call.timeout, follow_redirects=False,
-                )
-                return self.decode(call, r.status_code, r.headers, r.content, attempt)
+                r, content = await self._attempt(call, deadline)
+                return self.decode(call, r.status_code, r.headers, content, attempt)
             except _RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt)
+                delay = self.retry_delay(call, exc, attempt, deadline)
             await self.sleep(delay)
             attempt += 1
 
@@ -439,43 +567,50 @@ class AsyncHTTP(_Shell):
         info: StreamInfo,
     ) -> AsyncGenerator[Any, None]:
         call = self.prepare(target, body, options, stream=True)
+        deadline = Deadline(call.deadline, self.clock)
         attempt = 0
         while True:
             started = False
             try:
-                async with self.http().stream(
-                    "POST", call.url, content=call.content, headers=call.headers,
-                    timeout=call.timeout, follow_redirects=False,
-                ) as r:
-                    if not self.is_event_stream(r.status_code, r.headers):
-                        self.reject(call, r.status_code, r.headers, await r.aread())
-                    reader = self.reader(call, r.status_code, r.headers, attempt, info)
-                    chunks = r.aiter_bytes()
-                    async for chunk in chunks:
-                        events = reader.feed(chunk)
-                        if events:
-                            started = True
-                            yield events
-                        if reader.done:
-                            await _adrain(chunks)
-                            break
-                    else:
-                        tail = reader.flush()
-                        if tail:
-                            yield tail
-                    info.done = reader.done
-                    return
+                gate = await self._enter(deadline)
+                try:
+                    async with self.http().stream(
+                        "POST", call.url, content=call.content, headers=call.headers,
+                        timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+                    ) as r:
+                        if not self.is_event_stream(r.status_code, r.headers):
+                            content = await self._read(r, deadline)
+                            self.reject(call, r.status_code, r.headers, content)
+                        reader = self.reader(call, r.status_code, r.headers, attempt, info)
+                        inflow = self.inflow(r, whole=False)
+                        chunks = _araw(r)
+                        async for raw in chunks:
+                            for piece in inflow.feed(raw):
+                                events = reader.feed(piece)
+                                if events:
+                                    started = True
+                                    yield events
+                                if reader.done:
+                                    break
+                            if reader.done:
+                                await adrain(chunks)
+                                break
+                            if not started:
+                                deadline.check()
+                        else:
+                            tail = reader.flush()
+                            if tail:
+                                yield tail
+                        info.done = reader.done
+                        return
+                finally:
+                    gate.release()
             except _RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt, started)
+                delay = self.retry_delay(call, exc, attempt, deadline, started)
             await self.sleep(delay)
             attempt += 1
 
     async def aclose(self) -> None:
-        """Close the clients we built. Those of other, still running loops are dropped
-        (their connections belong to that loop); an injected client stays open."""
-        clients = list(self._clients.items())
-        self._clients.clear()
-        loop = asyncio.get_running_loop()
-        for owner, client in clients:
-            if owner is loop:
-                await client.aclose()
+        """Close the client of the running loop if we built it; those of other loops are
+        dropped (their loop closes them); an injected client stays open."""
+        await self._loops.aclose()

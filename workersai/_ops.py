@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import catalog
+from . import _errors_map, catalog
 from ._backend import Route, Target
 from .errors import BatchError, InvalidInputError, ResponseFormatError, WorkersAIError
 from .types import (
@@ -37,11 +37,17 @@ from .wire.embeddings import (
 from .wire.rerank import build_rerank_request
 
 __all__ = [
-    "BINARY_TYPES", "DEFAULT_MAX_CONCURRENCY", "EmbedPlan", "Outcome", "build", "chat_call",
-    "chat_reply", "parse", "rerank_body", "run_target", "sum_usage",
+    "BINARY_TYPES", "DEFAULT_MAX_CONCURRENCY", "EmbedPlan", "Outcome", "batch_failure", "build",
+    "chat_call", "chat_reply", "parse", "rerank_body", "run_target", "same_dimension",
+    "sum_usage",
 ]
 
 T = TypeVar("T")
+
+# A "No such model" error names the closest catalog ids; the transport builds the error
+# but knows no model facts, so the catalog's matcher is handed to it here (looked up on
+# first use: difflib loads only when an id is unknown).
+_errors_map.use_model_hints(lambda model: catalog.did_you_mean(model))
 DEFAULT_MAX_CONCURRENCY = 4
 """Embedding batches in flight at once, unless ``max_concurrency`` says otherwise."""
 
@@ -152,6 +158,7 @@ class EmbedPlan:
         return vectors, usage, meta
 
     def collect(self, outcomes: list[Outcome]) -> EmbeddingResult:
+        outcomes = same_dimension(outcomes)
         n = len(self.texts)
         vectors: list[list[float] | None] = [None] * n
         failed: dict[int, WorkersAIError] = {}
@@ -176,6 +183,38 @@ class EmbedPlan:
                 results=vectors, failed=failed,
             )
         return EmbeddingResult([v for v in vectors if v is not None], sum_usage(usages), metas)
+
+
+def same_dimension(outcomes: list[Outcome]) -> list[Outcome]:
+    """Batches whose vectors differ in length from most of the others become failures
+    (``ResponseFormatError``): one index cannot hold 3-d and 5-d vectors."""
+    counts: dict[int, int] = {}
+    for outcome in outcomes:
+        if not isinstance(outcome, WorkersAIError) and outcome[0]:
+            dim = len(outcome[0][0])
+            counts[dim] = counts.get(dim, 0) + len(outcome[0])
+    if len(counts) < 2:
+        return outcomes
+    usual = max(counts, key=lambda d: counts[d])  # the first of the most common on a tie
+    seen = ", ".join(f"{d}-d ({k} texts)" for d, k in counts.items())
+    return [
+        ResponseFormatError(
+            f"Workers AI returned vectors of different dimensions in one call ({seen}); "
+            f"this batch's {len(o[0][0])}-d vectors were not kept"
+        )
+        if not isinstance(o, WorkersAIError) and o[0] and len(o[0][0]) != usual
+        else o
+        for o in outcomes
+    ]
+
+
+def batch_failure(exc: Exception) -> WorkersAIError:
+    """A batch's failure as one of our errors (anything unexpected wrapped, cause kept)."""
+    if isinstance(exc, WorkersAIError):
+        return exc
+    err = WorkersAIError(f"the batch failed unexpectedly ({type(exc).__name__}: {exc})")
+    err.__cause__ = exc
+    return err
 
 
 def sum_usage(usages: list[Usage]) -> Usage | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import _json, errors
 from ._errors_map import error_from_payload, format_error
+from ._limits import event_too_large
 
 __all__ = ["DONE", "EventReader", "SSEDecoder"]
 
@@ -27,13 +28,21 @@ _BOM = b"\xef\xbb\xbf"
 
 
 class SSEDecoder:
-    """Feed raw chunks with :meth:`feed`; call :meth:`flush` once at end of stream."""
+    """Feed raw chunks with :meth:`feed`; call :meth:`flush` once at end of stream.
 
-    __slots__ = ("_data", "_pending", "_skip_lf", "_started")
+    A line or an event longer than ``max_event`` bytes raises ``ResponseTooLargeError``
+    as soon as it is seen, so an endless line costs at most ``max_event`` plus a chunk.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_data", "_data_len", "_max", "_pending", "_pending_len", "_skip_lf",
+                 "_started")
+
+    def __init__(self, max_event: int | None = None) -> None:
         self._pending: list[bytes] = []  # bytes of the current, unfinished line
+        self._pending_len = 0
         self._data: list[bytes] = []  # data lines of the current, undispatched event
+        self._data_len = 0
+        self._max = max_event if max_event is not None else 1 << 62
         self._skip_lf = False  # the last chunk ended in CR: a leading LF is its partner
         self._started = False
 
@@ -59,44 +68,62 @@ class SSEDecoder:
             and chunk.startswith(b"data: ")
             and not self._pending
             and not self._data
+            and end <= self._max
         ):
             return [chunk[6:-2]]
         if end < 0:
             if chunk:
-                self._pending.append(chunk)
+                self._hold(chunk)
             return []
         if self._pending:
             self._pending.append(chunk[:end])
             block = b"".join(self._pending)
             self._pending.clear()
+            self._pending_len = 0
         else:
             block = chunk[:end]
         if end + 1 < len(chunk):
-            self._pending.append(chunk[end + 1 :])
+            self._hold(chunk[end + 1 :])
         return self._lines(block.split(b"\n"))
+
+    def _hold(self, piece: bytes) -> None:
+        """Keep part of an unfinished line (refusing one over the limit)."""
+        self._pending_len += len(piece)
+        if self._pending_len > self._max:
+            raise event_too_large(self._max, "a stream line")
+        self._pending.append(piece)
 
     def flush(self) -> list[bytes]:
         """End of stream: the last line and event even without their terminators."""
         lines = [b"".join(self._pending), b""]
         self._pending.clear()
+        self._pending_len = 0
         return self._lines(lines)
 
     def _lines(self, lines: list[bytes]) -> list[bytes]:
         events: list[bytes] = []
         data = self._data
+        limit = self._max
         for line in lines:
             if not line:
                 if data:
                     events.append(data[0] if len(data) == 1 else b"\n".join(data))
                     data = []
+                    self._data_len = 0
+            elif len(line) > limit:
+                raise event_too_large(limit, "a stream line")
             elif line.startswith(b"data:"):
                 data.append(line[6:] if line[5:6] == b" " else line[5:])
+                self._data_len += len(line)
+                if self._data_len > limit:
+                    raise event_too_large(limit, "a stream event")
             elif line == b"data":
                 data.append(b"")
             elif line == DONE:
                 if data:
                     events.append(b"\n".join(data))
                     data = []
+                    self._data_len = 0
                 events.append(DONE)
             # comments (":...") and other fields (event, id, retry) do not matter here
         self._data = data
@@ -111,9 +138,10 @@ class EventReader:
     )
 
     def __init__(
-        self, idle: float, headers: Mapping[str, str], clock: Callable[[], float], secret: str
+        self, idle: float, headers: Mapping[str, str], clock: Callable[[], float], secret: str,
+        max_event: int | None = None,
     ) -> None:
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_event)
         self._headers = headers
         self._idle = idle
         self._clock = clock
@@ -152,14 +180,13 @@ class EventReader:
             if data == DONE:
                 self.done = True
                 break
-            try:
-                event = _json.loads(data)
-            except ValueError:
+            event = _json.loads_or_invalid(data)
+            if event is _json.INVALID:
                 if tail:
                     break
                 raise format_error(
                     "Workers AI sent a malformed stream event", 200, data, self._secret
-                ) from None
+                )
             if type(event) is dict and (
                 "errors" in event or "error" in event or "success" in event
             ):

@@ -22,17 +22,19 @@ from ._http import AsyncHTTP, SyncHTTP
 from ._ops import DEFAULT_MAX_CONCURRENCY  # noqa: F401  (re-exported)
 from ._ops import EmbedPlan as _EmbedJob
 from ._ops import Outcome as _Outcome
+from ._ops import batch_failure as _batch_failure
 from ._ops import build as _build  # noqa: F401  (kept importable here)
 from ._ops import chat_call as _chat
 from ._ops import chat_reply as _reply
 from ._ops import parse as _parse
 from ._ops import rerank_body as _rerank_body
 from ._ops import run_target as _run_target
+from ._paced import Paced, apaced_send, paced_send
+from ._pacer import Pacing
 from .binding import BindingBackend, SyncBindingGuard
-from .config import Config, GatewayOptions, RequestOptions, Timeouts
+from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 from .errors import (
     InvalidInputError,
-    WorkersAIError,
 )
 from .models import AsyncModels, Models
 from .types import (
@@ -142,8 +144,10 @@ class _Twin(Generic[H, B]):
     twin's httpx client type, ``binding`` a Python Worker's ``env.AI``.
     """
 
-    config: Config
+    _config: Config
     _backend: B
+    _http_client: H | None
+    _binding: Any
 
     def __init__(
         self,
@@ -159,16 +163,58 @@ class _Twin(Generic[H, B]):
         http_client: H | None = None,
         config: Config | None = None,
         binding: Any = None,
+        limits: Limits | None = None,
+        deadline: float | None = None,
+        max_connections: int | None = None,
     ) -> None:
-        self.config = _config(
+        self._config = _config(
             config, account_id=account_id, api_token=api_token, base_url=base_url,
             gateway=gateway, gateway_options=gateway_options, timeout=timeout,
-            max_retries=max_retries, default_headers=default_headers,
+            max_retries=max_retries, default_headers=default_headers, limits=limits,
+            deadline=deadline, max_connections=max_connections,
         )
+        self._http_client, self._binding = http_client, binding
         self._backend = self._make_backend(http_client, binding)
+
+    @property
+    def config(self) -> Config:
+        """The settings, fixed at construction (use :meth:`with_options` to change them)."""
+        return self._config
+
+    def with_options(self, **settings: Any) -> Any:
+        """A new client of the same kind: these constructor settings changed, the others
+        (and an injected ``http_client`` or ``binding``) kept. It has its own pool."""
+        return _with_options(self, settings)
+
+    def __copy__(self) -> Any:
+        """An independent client with the same settings (its own connection pool)."""
+        return _with_options(self, {})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return _with_options(self, {})
 
     def _make_backend(self, http_client: H | None, binding: Any) -> B:
         raise NotImplementedError
+
+
+_SETTINGS = (
+    "account_id", "api_token", "base_url", "gateway", "gateway_options", "timeout",
+    "max_retries", "default_headers",
+)
+
+
+def _with_options(twin: _Twin[Any, Any], settings: dict[str, Any]) -> Any:
+    unknown = sorted(set(settings) - {*_SETTINGS, "http_client", "binding"})
+    if unknown:
+        raise InvalidInputError(f"with_options got unknown setting(s) {unknown}")
+    c = twin.config
+    current: dict[str, Any] = {
+        "account_id": c.account_id, "api_token": c.api_token, "base_url": c.base_url,
+        "gateway": c.gateway, "gateway_options": c.gateway_options, "timeout": c.timeouts,
+        "max_retries": c.max_retries, "default_headers": c.default_headers,
+        "http_client": twin._http_client, "binding": twin._binding,
+    }
+    return type(twin)(**{**current, **settings})
 
 
 class Client(_Twin[httpx.Client, SyncBackend]):
@@ -238,19 +284,24 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         batch_size: int | None = None, max_concurrency: int | None = None,
         options: RequestOptions | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        pacing: Pacing | None = None,
     ) -> EmbeddingResult:
-        """Vectors in input order; batches run concurrently in a thread pool.
+        """Vectors in input order; batches run concurrently in a thread pool, paced under
+        the account's rate limit (``pacing``: :class:`workersai.Pacing`, on by default).
         ``on_progress(done, total)`` is called as each batch finishes."""
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
+        paced = Paced.plan(pacing, self.config, model, options)
 
         def one(batch: range) -> _Outcome:
             try:
-                sent = self._backend.send(job.target, job.body(batch), options)
+                body = job.body(batch)
+                sent = (paced_send(paced, self._backend, job.target, body) if paced
+                        else self._backend.send(job.target, body, options))
                 return job.done(batch, job.parse(batch, *sent))
-            except WorkersAIError as err:
-                return job.done(batch, err)
+            except Exception as exc:  # any failure is this batch's; finished work is kept
+                return job.done(batch, _batch_failure(exc))
 
         workers = min(job.concurrency, len(job.batches))
         if workers == 1:
@@ -370,21 +421,27 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         batch_size: int | None = None, max_concurrency: int | None = None,
         options: RequestOptions | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        pacing: Pacing | None = None,
     ) -> EmbeddingResult:
-        """Vectors in input order; at most ``max_concurrency`` batches in flight.
+        """Vectors in input order; at most ``max_concurrency`` batches in flight, paced
+        under the account's rate limit (``pacing``, on by default).
         ``on_progress(done, total)`` is called as each batch finishes."""
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
         gate = asyncio.Semaphore(job.concurrency)
+        paced = Paced.plan(pacing, self.config, model, options)
 
         async def one(batch: range) -> _Outcome:
             async with gate:
                 try:
-                    result, meta = await self._backend.send(job.target, job.body(batch), options)
+                    body = job.body(batch)
+                    result, meta = await (
+                        apaced_send(paced, self._backend, job.target, body) if paced
+                        else self._backend.send(job.target, body, options))
                     return job.done(batch, job.parse(batch, result, meta))
-                except WorkersAIError as err:
-                    return job.done(batch, err)
+                except Exception as exc:  # any failure is this batch's; finished work is kept
+                    return job.done(batch, _batch_failure(exc))
 
         return job.collect(list(await asyncio.gather(*(one(b) for b in job.batches))))
 

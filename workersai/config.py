@@ -8,13 +8,17 @@ which the transport calls before its first request.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from ._deadline import DEFAULT_DEADLINE, check_deadline
+from ._limits import Limits
 from .errors import ConfigurationError, InvalidInputError
 
 __all__ = [
@@ -27,10 +31,18 @@ __all__ = [
     "GatewayOptions",
     "RequestOptions",
     "Config",
+    "Limits",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_CONNECTIONS",
     "env_account_id",
     "env_api_token",
     "env_base_url",
     "env_gateway",
+    "check_base_url",
+    "is_secret_header",
+    "masked_headers",
+    "MaskedHeaders",
+    "MASK",
 ]
 
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
@@ -39,7 +51,10 @@ API_TOKEN_ENV = ("CLOUDFLARE_API_TOKEN", "CF_AI_API_TOKEN")
 BASE_URL_ENV = "WORKERSAI_BASE_URL"
 GATEWAY_ENV = "CLOUDFLARE_AI_GATEWAY_ID"
 
-_ACCOUNT_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
+DEFAULT_MAX_CONNECTIONS = 100
+"""Requests in flight at once per client (and connections in its pool)."""
+
+_ACCOUNT_ID_RE = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def _first_env(names: tuple[str, ...]) -> str | None:
@@ -63,7 +78,75 @@ def env_api_token() -> SecretStr | None:
 
 def env_base_url() -> str:
     """The base URL from ``WORKERSAI_BASE_URL``, else Cloudflare's API."""
-    return os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    return check_base_url(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, BASE_URL_ENV)
+
+
+_BAD_URL_CHARS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def check_base_url(url: str, name: str = "base_url") -> str:
+    """``url`` if it is an ``http(s)://host[:port][/path]`` URL, else a
+    :class:`ConfigurationError` naming ``name`` (the text never repeats a password).
+
+    A ``user:password@`` part is refused: httpx would turn it into Basic auth and silently
+    replace the Bearer token, and it would show in every repr and dump.
+    """
+    if not isinstance(url, str):
+        raise ConfigurationError(f"{name} must be a string, not {type(url).__name__}")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # raises ValueError for a bad port
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} is not a valid URL ({exc})") from None
+    if "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        shown = urllib.parse.urlunsplit(parts._replace(netloc="***@" + host))
+        raise ConfigurationError(
+            f"{name} must not carry credentials (user:password@), got {shown!r}; "
+            "pass the token as api_token and gateway tokens in default_headers."
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"{name} must be an http:// or https:// URL with a host, got {url!r}"
+        )
+    if _BAD_URL_CHARS.search(url) or parts.query or parts.fragment or port == 0:
+        raise ConfigurationError(
+            f"{name} must be a plain URL (no spaces, control characters, query or fragment),"
+            f" got {url!r}"
+        )
+    return url
+
+
+_SECRET_HEADER = re.compile(r"auth|token|key|secret|password|cookie|signature", re.IGNORECASE)
+MASK = "**********"
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value is a secret (``authorization``, ``cf-aig-authorization``,
+    anything naming a token, key, secret, password, cookie or signature)."""
+    return _SECRET_HEADER.search(name) is not None
+
+
+class MaskedHeaders(dict[str, str]):
+    """A header dict whose repr masks the secret values (they are still sent)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(masked_headers(dict(self)))
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:  # pickles and copies as a plain dict of the same class
+        return (type(self), (dict(self),))
+
+
+def masked_headers(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """``headers`` with every secret value replaced by ``**********`` (for reprs, dumps and
+    serialized forms)."""
+    if not headers:
+        return headers
+    return {k: MASK if is_secret_header(k) else v for k, v in headers.items()}
 
 
 def env_gateway() -> str | None:
@@ -88,10 +171,28 @@ class Timeouts:
             return cls()
         if isinstance(value, Timeouts):
             return value
-        seconds = float(value)
-        if seconds <= 0:
-            raise InvalidInputError(f"timeout must be positive, got {value!r}")
+        seconds = _seconds(value, "timeout")
         return cls(connect=min(10.0, seconds), read=seconds, stream_idle=seconds)
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "write", "pool", "stream_idle"):
+            _seconds(getattr(self, name), f"timeout {name}")
+
+
+_MAX_SECONDS = 7 * 24 * 3600.0  # asyncio and sockets overflow on larger values
+
+
+def _seconds(value: Any, what: str) -> float:
+    """A positive, finite number of seconds (at most a week), else InvalidInputError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(f"{what} must be a number of seconds, got {value!r}")
+    seconds = float(value)
+    if not (math.isfinite(seconds) and 0 < seconds <= _MAX_SECONDS):
+        raise InvalidInputError(
+            f"{what} must be a positive, finite number of seconds (at most {_MAX_SECONDS:.0f}),"
+            f" got {value!r}"
+        )
+    return seconds
 
 
 Backoff = Literal["constant", "linear", "exponential"]
@@ -161,10 +262,10 @@ DEFAULT_MAX_RETRIES = 2
 """Retries of a retryable failure (429, 5xx, connection errors) when none is configured."""
 
 
-def check_retries(value: int) -> int:
+def check_retries(value: Any) -> int:
     """``value`` when it is a valid retry budget (the one place that checks it)."""
-    if value < 0:
-        raise InvalidInputError(f"max_retries must be >= 0, got {value}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise InvalidInputError(f"max_retries must be an integer from 0 to 100, got {value!r}")
     return value
 
 
@@ -178,6 +279,7 @@ class RequestOptions:
     gateway_options: GatewayOptions | None = None
     session_affinity: str | None = None
     extra_headers: dict[str, str] | None = None
+    deadline: float | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -191,7 +293,10 @@ class Config:
     gateway_options: GatewayOptions | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     max_retries: int = 2
-    default_headers: dict[str, str] = field(default_factory=dict)
+    default_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    limits: Limits = field(default_factory=Limits)
+    deadline: float = DEFAULT_DEADLINE
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     def call_settings(self, options: RequestOptions | None) -> tuple[Timeouts, int]:
         """The timeouts and retry budget of one call: this config's, overridden by
@@ -216,20 +321,27 @@ class Config:
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
         default_headers: dict[str, str] | None = None,
+        limits: Limits | None = None,
+        deadline: float | None = None,
+        max_connections: int | None = None,
     ) -> Config:
         """Fill unset values from the environment. Does no I/O and never fails on
         missing credentials (that is checked at the first request)."""
         token = SecretStr(api_token) if isinstance(api_token, str) else api_token
         retries = check_retries(DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
+        url = check_base_url(base_url) if base_url else env_base_url()
         return cls(
             account_id=account_id or env_account_id(),
             api_token=token or env_api_token(),
-            base_url=(base_url or env_base_url()).rstrip("/"),
+            base_url=url.rstrip("/"),
             gateway=gateway or env_gateway(),
             gateway_options=gateway_options,
             timeouts=Timeouts.from_value(timeout),
             max_retries=retries,
             default_headers=dict(default_headers or {}),
+            limits=_limits(limits),
+            deadline=_or(check_deadline(deadline), DEFAULT_DEADLINE),
+            max_connections=_connections(max_connections),
         )
 
     def require_credentials(self) -> tuple[str, str]:
@@ -239,7 +351,7 @@ class Config:
                 "No Cloudflare account id: pass account_id=... or set "
                 f"{ACCOUNT_ID_ENV[0]} (or {ACCOUNT_ID_ENV[1]})."
             )
-        if not _ACCOUNT_ID_RE.match(self.account_id):
+        if not _ACCOUNT_ID_RE.fullmatch(self.account_id):
             raise ConfigurationError(
                 "The Cloudflare account id must be 32 hexadecimal characters "
                 f"(got {len(self.account_id)} characters); copy it from the dashboard's "
@@ -247,8 +359,30 @@ class Config:
             )
         token = self.api_token.get_secret_value() if self.api_token is not None else ""
         if not token:
+            from ._migrate import env_token_hint  # names foreign variables that are set
+
             raise ConfigurationError(
                 "No Cloudflare API token: pass api_token=... or set "
-                f"{API_TOKEN_ENV[0]} (or {API_TOKEN_ENV[1]})."
+                f"{API_TOKEN_ENV[0]} (or {API_TOKEN_ENV[1]}){env_token_hint()}."
             )
         return self.account_id, token
+
+
+def _limits(value: Limits | None) -> Limits:
+    if value is None:
+        return Limits()
+    if not isinstance(value, Limits):
+        raise InvalidInputError(f"limits must be a workersai.Limits, got {type(value).__name__}")
+    return value
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+def _connections(value: int | None) -> int:
+    if value is None:
+        return DEFAULT_MAX_CONNECTIONS
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError(f"max_connections must be a positive int, got {value!r}")
+    return value

@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, TypeAlias
 
-from .catalog import FREE_DAILY_NEURONS, NEURON_PRICE_USD, lookup
+from .catalog import FREE_DAILY_NEURONS, NEURON_PRICE_USD, lookup, priced_as
 from .types import ResponseMeta, Usage
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "cost_of",
     "estimate_neurons",
     "neurons_for",
+    "neurons_for_units",
     "rough_tokens",
     "usd",
 ]
@@ -72,7 +73,7 @@ def estimate_neurons(
     model: str, input_tokens: int, output_tokens: int = 0, cached_input_tokens: int | None = None
 ) -> float | None:
     """Neurons from the catalog's prices per million tokens; ``None`` when unpriced."""
-    info = lookup(model)
+    info = priced_as(model)
     if info is None:
         return None
     rate_in, rate_out = info.neurons_per_m_input, info.neurons_per_m_output
@@ -87,6 +88,43 @@ def estimate_neurons(
     fresh = input_tokens - cached
     total = fresh * (rate_in or 0.0) + cached * (rate_cached or 0.0)
     return (total + output_tokens * (rate_out or 0.0)) / 1_000_000
+
+
+_SCALES = {"": 1.0, "k": 1e3, "m": 1e6}
+
+
+def _per(unit: str) -> tuple[float, str]:
+    """``"per 1k characters"`` -> ``(1000, "characters")``; ``"per audio minute"`` ->
+    ``(1, "audio minute")``; ``"per 512 by 512 tile"`` -> ``(1, "512 by 512 tile")``."""
+    words = unit.strip().lower().removeprefix("per ").split(" ", 1)
+    head, rest = words[0], words[1] if len(words) > 1 else ""
+    number = head.rstrip("km")
+    suffix = head[len(number):]
+    counted = rest and not rest.startswith("by ")  # "per 512 by 512 tile" is one tile
+    if counted and suffix in _SCALES and (number == "" or number.replace(".", "", 1).isdigit()):
+        count = float(number) if number else 1.0
+        return count * _SCALES[suffix], rest
+    return 1.0, unit.strip().lower().removeprefix("per ")
+
+
+def neurons_for_units(model: str, unit: str, amount: float) -> float | None:
+    """Neurons for ``amount`` of what ``unit`` counts, from the catalog's price in that
+    unit; ``None`` when the model has no price in it (unknown, not free).
+
+    ``unit`` is a published unit (``"per audio minute"``, ``"per 1k characters"``,
+    ``"per step"``, ``"per 512x512 tile"``, ``"per inference request"``, ``"per M input
+    tokens"``); ``amount`` counts the thing itself (minutes, characters, steps...).
+
+    Example:
+        >>> round(neurons_for_units("@cf/deepgram/aura-2-en", "per 1k characters", 2000), 2)
+        5454.55
+    """
+    info = priced_as(model)
+    price = info.price(unit) if info is not None else None
+    if price is None:
+        return None
+    per, _ = _per(price.unit)
+    return amount / per * price.neurons
 
 
 def neurons_for(
@@ -120,9 +158,9 @@ class CallCost:
     estimated: bool = False
 
     @property
-    def usd(self) -> float:
-        """US dollars (0 when ``neurons`` is unknown)."""
-        return usd(self.neurons or 0.0)
+    def usd(self) -> float | None:
+        """US dollars, or ``None`` when ``neurons`` is unknown (unpriced, not free)."""
+        return None if self.neurons is None else usd(self.neurons)
 
 
 def cost_of(model: str, usage: Usage | None, meta: ResponseMeta | None = None) -> CallCost:
@@ -146,7 +184,8 @@ class Totals:
     estimated_calls: int = 0
     """Calls whose neurons were estimated from catalog prices."""
     unpriced_calls: int = 0
-    """Calls with no reported neurons and no catalog price (counted as 0 neurons)."""
+    """Calls with no reported neurons and no catalog price: their cost is unknown, so
+    :attr:`neurons` is a lower bound while this is non-zero."""
 
     @property
     def usd(self) -> float:
@@ -346,8 +385,9 @@ class CostTracker:
         """One line: calls, tokens, neurons and dollars (``~`` when some are estimated)."""
         t = self.total
         approx = "~" if t.estimated_calls or t.unpriced_calls else ""
+        unknown = f" + {t.unpriced_calls} calls of unknown price" if t.unpriced_calls else ""
         return (f"{t.calls} calls, {t.input_tokens} in / {t.output_tokens} out tokens, "
-                f"{approx}{t.neurons:,.2f} neurons (${t.usd:.6f})")
+                f"{approx}{t.neurons:,.2f} neurons (${t.usd:.6f}){unknown}")
 
 
 class _HasTracker(Protocol):

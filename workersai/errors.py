@@ -5,13 +5,16 @@
     WorkersAIError
      ├── ConfigurationError            missing/malformed account id or token (no request made)
      ├── InvalidInputError             bad input caught before any request (also a ValueError)
-     │    └── UnexpectedArgumentError  an unknown per-call keyword argument (also a TypeError)
+     │    ├── UnexpectedArgumentError  an unknown per-call keyword argument (also a TypeError)
+     │    └── ModelRetiredError        the model was retired on its deprecation date
      ├── TransportError                no HTTP answer
      │    ├── ConnectError             could not connect (retryable)
      │    └── TimeoutError             connect/read/stream-idle timeout (retryable)
      ├── StreamError                  a stream that did not finish properly
      │    └── TruncatedStreamError     closed without [DONE] or a finish reason
      ├── ResponseFormatError           a body we could not read (malformed JSON, wrong shape)
+     │    └── ToolCallMissingError     a forced tool call did not come back
+     │    └── ResponseTooLargeError    a body, SSE line/event or inflated size over its limit
      ├── APIError                      the API answered with an error (status, code, message)
      │    ├── BadRequestError          400 (5006 bad input, ...)
      │    │    ├── ContextLengthError  the input is longer than the model's context
@@ -43,12 +46,15 @@ __all__ = [
     "ConfigurationError",
     "InvalidInputError",
     "UnexpectedArgumentError",
+    "ModelRetiredError",
     "TransportError",
     "ConnectError",
     "TimeoutError",
     "StreamError",
     "TruncatedStreamError",
     "ResponseFormatError",
+    "ToolCallMissingError",
+    "ResponseTooLargeError",
     "APIError",
     "BadRequestError",
     "ContextLengthError",
@@ -93,6 +99,22 @@ class UnexpectedArgumentError(InvalidInputError, TypeError):
     """
 
 
+class ModelRetiredError(InvalidInputError):
+    """The model was retired (its deprecation date has passed); raised before any request.
+
+    ``model``, ``date`` (ISO) and ``replacement`` (the model Cloudflare names, or ``None``)
+    say which, when and what to use instead.
+    """
+
+    def __init__(self, model: str, date: str | None = None,
+                 replacement: str | None = None) -> None:
+        instead = (f"use {replacement} instead" if replacement else
+                   "pick a current model from workersai.catalog.models_for_task(task)")
+        super().__init__(model if date is None else
+                         f"Workers AI model {model} was retired on {date}; {instead}")
+        self.model, self.date, self.replacement = model, date, replacement
+
+
 class TransportError(WorkersAIError):
     """No HTTP answer was received."""
 
@@ -126,6 +148,22 @@ class ResponseFormatError(WorkersAIError):
         super().__init__(message)
         self.status_code = status_code
         self.body = body[:500]
+
+
+class ToolCallMissingError(ResponseFormatError):
+    """A tool call was forced (``tool_choice`` any/required/named) but none came back."""
+class ResponseTooLargeError(ResponseFormatError):
+    """The answer outgrew a size limit (``workersai.Limits``); reading stopped there.
+
+    ``limit`` is the limit in bytes and ``setting`` the ``Limits`` field that sets it.
+    Not retryable: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, limit: int, setting: str,
+                 status_code: int | None = None) -> None:
+        super().__init__(message, status_code=status_code)
+        self.limit = limit
+        self.setting = setting
 
 
 class APIError(WorkersAIError):

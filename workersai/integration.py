@@ -7,9 +7,15 @@ rest of the public core; an adapter for a third framework can use the same piece
   first use from the connection fields the subclass declares (``account_id``,
   ``api_token``, ``base_url``, ``gateway``, ``gateway_options``, ``timeout``,
   ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``,
-  ``binding``), closes them, and pickles without the token or injected clients
+  ``binding``; optionally ``limits``, ``deadline``, ``max_connections`` and
+  ``session_affinity``), closes them, and pickles without the token or injected clients
   (:data:`LEFT_OUT_OF_PICKLES`). Subclasses call ``self._sync_client()`` /
-  ``self._async_client()``.
+  ``self._async_client()``. :data:`MODEL_NAMES` / :data:`TOKEN_NAMES` are the constructor
+  aliases (``model``/``model_name``, ``api_key``/``api_token``) and :data:`TokenInput` the
+  token field's type (a plain ``str`` accepted, kept as a ``SecretStr``).
+* :func:`require`: import a framework or raise an ``ImportError`` naming the extra to
+  install; :func:`progress` / :class:`Progress` / :func:`queue_progress`: a progress bar
+  (tqdm when installed, else one stderr line) for long embedding and queued jobs.
 * :func:`request_options`: per-call keyword arguments (:data:`TRANSPORT_KEYS`) to
   :class:`workersai.RequestOptions`; :data:`SAMPLING_FIELDS`, the one table of the
   ``ChatParams`` fields an adapter exposes as settings overridable per call;
@@ -63,15 +69,33 @@ from collections.abc import Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from ._fields import LEFT_OUT_OF_PICKLES, TRANSPORT_KEYS, LazyClients, request_options
+from ._defaults import DEFAULT_CHAT_MODEL, DEFAULT_EMBED_MODEL, DEFAULT_RERANK_MODEL
+from ._extras import require
+from ._fields import (
+    LEFT_OUT_OF_PICKLES,
+    MODEL_NAMES,
+    TOKEN_NAMES,
+    TRANSPORT_KEYS,
+    LazyClients,
+    TokenInput,
+    request_options,
+)
+from ._progress import Progress, progress, queue_progress
 from .errors import UnexpectedArgumentError
 from .types import ChatParams
 
 __all__ = [
     "LazyClients",
     "LEFT_OUT_OF_PICKLES",
+    "MODEL_NAMES",
+    "TOKEN_NAMES",
+    "TokenInput",
     "TRANSPORT_KEYS",
     "request_options",
+    "require",
+    "Progress",
+    "progress",
+    "queue_progress",
     "DEFAULT_CHAT_MODEL",
     "DEFAULT_EMBED_MODEL",
     "DEFAULT_RERANK_MODEL",
@@ -90,13 +114,6 @@ __all__ = [
     "audio_media_type",
     "transcript_records",
 ]
-
-DEFAULT_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
-"""The chat model both front ends use when none is given."""
-DEFAULT_EMBED_MODEL = "@cf/baai/bge-base-en-v1.5"
-"""The embedding model both front ends use when none is given."""
-DEFAULT_RERANK_MODEL = "@cf/baai/bge-reranker-base"
-"""The reranker both front ends use when none is given."""
 
 _NOT_SAMPLING = frozenset({"tools", "tool_choice", "parallel_tool_calls", "response_format",
                            "extra"})

@@ -27,13 +27,17 @@ _SCHEMA = Target("", "models-schema")
 
 
 class _SyncOwner(Protocol):
-    config: Config
     _backend: SyncBackend
+
+    @property
+    def config(self) -> Config: ...
 
 
 class _AsyncOwner(Protocol):
-    config: Config
     _backend: AsyncBackend
+
+    @property
+    def config(self) -> Config: ...
 
 
 def _send_of(backend: Any) -> Any:

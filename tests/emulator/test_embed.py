@@ -100,7 +100,9 @@ def test_openai_embeddings_shape(emu: Emulator) -> None:
 
 def test_embedding_neurons_header(emu: Emulator) -> None:
     reply = run(emu, BGE_BASE, {"text": ["one two three"]})
-    assert float(reply.headers["cf-ai-neurons"]) == pytest.approx(3 * 6058 / 1e6, abs=1e-4)
+    # $0.067 per M input tokens (published) = 6,090.9 neurons per M
+    expected = 3 * 0.067 / 0.011e-3 / 1e6
+    assert float(reply.headers["cf-ai-neurons"]) == pytest.approx(expected, abs=1e-4)
 
 
 def test_many_embeddings_are_fast(emu: Emulator) -> None:

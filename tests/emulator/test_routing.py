@@ -47,7 +47,8 @@ def test_success_envelope_and_headers(emu: Emulator) -> None:
     uuid.UUID(reply.headers["cf-ai-req-id"])
     assert reply.headers["cf-ray"].endswith("-SJC")
     usage = reply.result["usage"]
-    expected = (usage["prompt_tokens"] * 26668 + usage["completion_tokens"] * 204805) / 1e6
+    # published $0.29 / $2.25 per M tokens, in neurons ($0.011 per 1,000)
+    expected = (usage["prompt_tokens"] * 0.29 + usage["completion_tokens"] * 2.25) / 0.011e-3 / 1e6
     assert float(reply.headers["cf-ai-neurons"]) == pytest.approx(expected, abs=1e-4)
 
 

@@ -21,6 +21,8 @@ from workersai.emulator._tasks import handle_task, make_wav
 from workersai.errors import BadRequestError, InvalidInputError
 from workersai.types import ResponseMeta
 
+pytestmark = pytest.mark.usefixtures("before_retirements")  # see conftest
+
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 
 

@@ -108,9 +108,9 @@ def test_batch_queued_against_emulator(make_chat: Callable[..., ChatWorkersAI],
 def test_batch_queued_failures(make_chat: Callable[..., ChatWorkersAI]) -> None:
     llm = make_chat(model=LLM)
     with pytest.raises(errors.BatchError) as info:
-        llm.batch_queued(["a", "b"], temperature=9, poll_interval=0)
+        llm.batch_queued(["a", "b"], max_tokens=0, poll_interval=0)  # the service's refusal
     assert info.value.results == [None, None] and info.value.failed_indices == [0, 1]
-    out = llm.batch_queued(["a"], temperature=9, poll_interval=0, return_exceptions=True)
+    out = llm.batch_queued(["a"], max_tokens=0, poll_interval=0, return_exceptions=True)
     assert isinstance(out[0], ModelInvalidRequestError)
     with pytest.raises(TypeError, match="no_such_knob"):  # like invoke(...)
         llm.batch_queued(["a"], no_such_knob=1)

@@ -17,6 +17,8 @@ from workersai.types import ForcedTool, Reply, ResponseFormat, StreamDelta, Tool
 
 from ._fakes import FakeCore, install
 
+pytestmark = pytest.mark.usefixtures("before_retirements")  # see conftest
+
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 TOKEN = "sk-very-secret-token-value"
 
@@ -168,7 +170,7 @@ def test_bind_tools_forms_reach_the_core() -> None:
 
 
 def test_structured_output_function_calling_forces_the_tool() -> None:
-    model, core = make()
+    model, core = make(model="@cf/google/gemma-4-26b-a4b-it")  # takes tool_choice
     core.replies.append(Reply(tool_calls=[ToolCall("c", "Joke", {"setup": "a", "punchline": "b"})]))
     assert model.with_structured_output(Joke).invoke("joke") == Joke(setup="a", punchline="b")
     params = core.calls[0].params
@@ -223,14 +225,14 @@ def test_non_compliance_raises_never_none(method: str) -> None:
 
 
 def test_non_compliance_in_a_stream_raises() -> None:
-    model, core = make()
+    model, core = make(model="@cf/google/gemma-4-26b-a4b-it")  # native tool_choice
     core.streams.append(text_stream("no tools today"))
     with pytest.raises(OutputParserException, match="did not call the 'Joke' tool"):
         list(model.with_structured_output(Joke).stream("joke"))
 
 
 def test_include_raw_reports_the_error() -> None:
-    model, core = make()
+    model, core = make(model="@cf/google/gemma-4-26b-a4b-it")  # native tool_choice
     core.replies.append(Reply(text="plain text"))
     out = model.with_structured_output(Joke, include_raw=True).invoke("joke")
     assert out["parsed"] is None
@@ -250,7 +252,8 @@ def test_structured_output_bad_method() -> None:
 def test_model_without_json_mode_falls_back_to_tools() -> None:
     model, _core = make(model="@cf/meta/llama-4-scout-17b-16e-instruct")
     assert model.profile is not None and model.profile.get("image_inputs") is True
-    qwq, core2 = make(model="@cf/qwen/qwq-32b")
+    # tools without JSON mode (published schemas: hermes has no response_format)
+    qwq, core2 = make(model="@hf/nousresearch/hermes-2-pro-mistral-7b")
     with pytest.warns(UserWarning, match="no native JSON mode"):
         runnable = qwq.with_structured_output(Joke, method="json_schema")
     core2.replies.append(
@@ -258,6 +261,14 @@ def test_model_without_json_mode_falls_back_to_tools() -> None:
     )
     assert runnable.invoke("joke") == Joke(setup="a", punchline="b")
     assert core2.calls[0].params.tool_choice == ForcedTool("Joke")
+
+
+def test_function_calling_without_tool_choice_uses_json_mode() -> None:
+    model, core = make()  # llama-3.3: no tool_choice in its schema, response_format
+    core.replies.append(Reply(text='{"setup": "a", "punchline": "b"}'))
+    assert model.with_structured_output(Joke).invoke("joke") == Joke(setup="a", punchline="b")
+    params = core.calls[0].params
+    assert params.tools == [] and params.response_format.kind == "json_schema"
 
 
 def test_ls_params_and_profile() -> None:

@@ -35,10 +35,20 @@ def test_documents_and_query_params() -> None:
     doc_call, query_call = core.calls
     assert doc_call.params.kind == "document" and doc_call.params.instruction == "passage: "
     assert doc_call.params.pooling == "cls" and doc_call.params.extra == {"x": 1}
-    assert doc_call.kwargs == {"batch_size": 2, "max_concurrency": 3}
+    assert doc_call.kwargs == {"batch_size": 2, "max_concurrency": 3, "pacing": None}
     assert query_call.params.kind == "query"
     assert query_call.params.instruction == BGE_QUERY_INSTRUCTION
     assert query_call.payload == ["q"]
+
+
+def test_pacing_knob_reaches_the_core() -> None:
+    from workersai import Pacing
+
+    off = Pacing(enabled=False)
+    emb, core = embeddings(pacing=off)
+    core.results.append(EmbeddingResult([[0.5]]))
+    emb.embed_documents(["a"])
+    assert core.calls[0].kwargs["pacing"] is off
 
 
 async def test_async_twins_and_empty_input() -> None:

@@ -77,7 +77,7 @@ def test_fields_and_per_call_overrides_reach_the_body(make_chat: Factory, emulat
 
 
 def test_classic_sampling_fields_and_lora(make_chat: Factory, emulator: Any) -> None:
-    llm = make_chat(model="@cf/mistralai/mistral-small-3.1-24b-instruct")
+    llm = make_chat(model="@cf/meta/llama-3.2-11b-vision-instruct")  # lora in its schema
     llm.invoke("hi", top_k=7, repetition_penalty=1.2, lora="my-adapter")
     body = last_body(emulator)
     assert (body["top_k"], body["repetition_penalty"], body["lora"]) == (7, 1.2, "my-adapter")

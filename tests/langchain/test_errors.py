@@ -14,12 +14,15 @@ from workersai import errors as wa
 EXPECTED: list[tuple[type[wa.WorkersAIError], type[lc.ModelError]]] = [
     (wa.InvalidInputError, lc.ModelInvalidRequestError),
     (wa.UnexpectedArgumentError, lc.ModelInvalidRequestError),
+    (wa.ModelRetiredError, lc.ModelInvalidRequestError),
     (wa.TransportError, lc.ModelConnectionError),
     (wa.ConnectError, lc.ModelConnectionError),
     (wa.TimeoutError, lc.ModelTimeoutError),
     (wa.StreamError, lc.ModelAPIError),
     (wa.TruncatedStreamError, lc.ModelAPIError),
     (wa.ResponseFormatError, lc.ModelAPIError),
+    (wa.ToolCallMissingError, lc.ModelAPIError),
+    (wa.ResponseTooLargeError, lc.ModelAPIError),
     (wa.APIError, lc.ModelAPIError),
     (wa.BadRequestError, lc.ModelInvalidRequestError),
     (wa.ContextLengthError, lc.ContextOverflowError),
@@ -41,8 +44,10 @@ EXPECTED: list[tuple[type[wa.WorkersAIError], type[lc.ModelError]]] = [
 def make(cls: type[wa.WorkersAIError]) -> wa.WorkersAIError:
     if issubclass(cls, wa.APIError):
         return cls("boom", status_code=429, code=3040, request_id="ray-1", retry_after=2.0)
-    if cls is wa.ResponseFormatError:
+    if cls in (wa.ResponseFormatError, wa.ToolCallMissingError):
         return cls("bad body", status_code=200, body="<html>")
+    if cls is wa.ResponseTooLargeError:
+        return cls("too big", limit=10, setting="max_response_bytes", status_code=200)
     if cls is wa.TruncatedStreamError:
         return cls("cut", partial_text="Hel")
     return cls("boom")

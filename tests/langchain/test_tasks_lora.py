@@ -17,7 +17,7 @@ from langchain_workersai import (
 )
 from workersai import catalog
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 
 LORA_MODEL = "@cf/mistral/mistral-7b-instruct-v0.1"
 PLAIN_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"

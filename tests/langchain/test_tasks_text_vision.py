@@ -24,7 +24,7 @@ from langchain_workersai.tools import (
 )
 from workersai.emulator._tasks import make_png
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 
 INDIC = "@cf/ai4bharat/indictrans2-en-indic-1B"
 PNG = make_png(64, 48, (10, 120, 200), "a blue square")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -80,6 +81,17 @@ def test_query_and_text_params_and_batches_in_order() -> None:
     assert [c[1][1] for c in fake.calls[1:]] == [["a", "bb", "ccc", "dddd", "eeeee"]]
     assert fake.calls[1][1][2].kind == "document" and fake.calls[1][1][2].instruction == "D: "
     assert fake.calls[1][2]["batch_size"] == 2
+    assert fake.calls[1][2]["pacing"] is None
+
+
+def test_pacing_knob_reaches_the_core() -> None:
+    from workersai import Pacing
+
+    slow = Pacing(per_minute=60)
+    emb, fake, _ = embedder(pacing=slow)
+    emb.get_text_embedding_batch(["a", "bb"])
+    emb.get_query_embedding("abc")
+    assert [c[2]["pacing"] for c in fake.calls] == [slow, slow]
 
 
 async def test_async_batch_is_one_native_call_bounded_by_num_workers() -> None:
@@ -99,6 +111,28 @@ async def test_async_batch_is_one_native_call_bounded_by_num_workers() -> None:
     assert calls[0][0] == texts
     assert (calls[0][1]["batch_size"], calls[0][1]["max_concurrency"]) == (1, 2)
     assert (await emb.aget_query_embedding("xyz")) == [3.0]
+
+
+async def test_num_workers_does_not_queue_independent_single_queries() -> None:
+    """num_workers bounds the batches of one call; 50 separate queries all run at once."""
+    in_flight = peak = 0
+    release = asyncio.Event()
+
+    class Native(FakeAsyncClient):
+        async def embed(self, model: str, texts: list[str], *a: Any, **k: Any) -> Any:
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            if in_flight == 50:
+                release.set()
+            await asyncio.wait_for(release.wait(), 2)
+            in_flight -= 1
+            return EmbeddingResult([[1.0] for _ in texts])
+
+    emb, _, _ = embedder(num_workers=2)
+    emb._aclient = Native()
+    vectors = await asyncio.gather(*(emb.aget_query_embedding(f"q{i}") for i in range(50)))
+    assert len(vectors) == 50 and peak == 50
 
 
 # --- rerank ---------------------------------------------------------------------------------

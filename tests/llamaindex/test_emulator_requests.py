@@ -22,7 +22,7 @@ from workersai.errors import (
 
 from .conftest import Target
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 HI = [ChatMessage(role="user", content="Say hello.")]
 CLASSIC = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 
@@ -32,7 +32,7 @@ def body(target: Target, i: int = -1) -> dict[str, Any]:
 
 
 def test_fields_and_per_call_overrides_change_the_request(emu_target: Target) -> None:
-    llm = WorkersAI(model="@cf/google/gemma-3-12b-it", temperature=0.0, max_tokens=40,
+    llm = WorkersAI(model="@cf/meta/llama-3.2-11b-vision-instruct", temperature=0.0, max_tokens=40,
                     top_p=0.9, top_k=5, seed=11, repetition_penalty=1.2,
                     frequency_penalty=0.1, presence_penalty=0.2, stop=["END"], lora="my-lora",
                     additional_kwargs={"raw": True}, **emu_target.kwargs)

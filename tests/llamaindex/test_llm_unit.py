@@ -34,7 +34,8 @@ TOKEN = "sekrit-token-value-123"
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 
 
-pytestmark = pytest.mark.usefixtures("clean_env")
+pytestmark = [pytest.mark.usefixtures("clean_env"), pytest.mark.usefixtures("before_retirements")]
+HERMES = "@hf/nousresearch/hermes-2-pro-mistral-7b"  # tools, no JSON mode (published schema)
 
 
 def make(reply: Reply | None = None, deltas: list[StreamDelta] | None = None,
@@ -375,7 +376,7 @@ def test_structured_predict_failure_raises_clearly() -> None:
 
 def test_structured_predict_uses_tools_without_json_mode() -> None:
     call = ToolCall("c1", "City", {"name": "Rome", "population": 2800000})
-    llm, fake, _ = make(reply=Reply(tool_calls=[call]), model="@cf/qwen/qwq-32b")
+    llm, fake, _ = make(reply=Reply(tool_calls=[call]), model=HERMES)
     assert llm.structured_predict(City, PROMPT, city="Rome").name == "Rome"
     params = params_of(fake)
     assert params.response_format is None
@@ -391,7 +392,7 @@ def test_program_mode_function_forces_tools() -> None:
 
 
 def test_structured_tool_path_without_call_raises() -> None:
-    llm, _, _ = make(reply=Reply(text="no tools today"), model="@cf/qwen/qwq-32b")
+    llm, _, _ = make(reply=Reply(text="no tools today"), model=HERMES)
     with pytest.raises(ValueError, match="tool call"):
         llm.structured_predict(City, PROMPT, city="Rome")
 
@@ -413,7 +414,7 @@ def test_streaming_structured_tool_path() -> None:
         StreamDelta(tool_call=ToolCallFragment(index=0, arguments='ev", "population": 3}')),
         StreamDelta(final=True, finish_reason="tool_calls"),
     ]
-    llm, _, _ = make(deltas=deltas, model="@cf/qwen/qwq-32b")
+    llm, _, _ = make(deltas=deltas, model=HERMES)
     items = list(llm.stream_structured_predict(City, PROMPT, city="Kiev"))
     assert items[-1] == City(name="Kiev", population=3)
     blocks = [b for b in llm.stream_chat([]).__next__().message.blocks

@@ -136,13 +136,18 @@ def test_legacy_tool_calls_accept_pydantic_objects() -> None:
     assert calls == [ToolCall("z", "f", {"q": "x"})]
 
 
-def test_bad_tool_arguments_raise() -> None:
+def test_bad_tool_arguments_are_replayed_as_invalid() -> None:
+    """An agent replays the model's invalid call (with the tool's error after it), so the
+    call goes back marked invalid, never as a call without arguments."""
+    from llamaindex_workersai import INVALID_ARGUMENTS
+
     msg = ChatMessage(
         role="assistant",
         blocks=[ToolCallBlock(tool_call_id="c", tool_name="f", tool_kwargs="{oops")],
     )
-    with pytest.raises(InvalidInputError, match="not valid JSON"):
-        to_message(msg)
+    [call] = to_message(msg).tool_calls
+    assert list(call.arguments) == [INVALID_ARGUMENTS]
+    assert call.arguments[INVALID_ARGUMENTS]["arguments"] == "{oops"
 
 
 def test_input_history_is_not_mutated() -> None:

@@ -36,6 +36,7 @@ REASONING = {"qwen3", "gemma-4", "gpt-oss-120b", "deepseek-r1"}
 QUESTION = [ChatMessage(role="user", content="What is the capital of France? One word.")]
 
 pytestmark = [
+    pytest.mark.usefixtures("before_retirements"),
     pytest.mark.usefixtures("clean_env"),
     pytest.mark.filterwarnings("ignore::workersai.catalog.DeprecatedModelWarning"),
 ]
@@ -159,7 +160,8 @@ class Country(BaseModel):
 
 
 PROMPT = PromptTemplate("Give the name and capital city of {country} as structured data.")
-JSON_MODEL, TOOLS_MODEL = FAMILIES["llama-3.3"], "@cf/qwen/qwq-32b"
+# a tool-calling model without JSON mode: the published qwq-32b schema has guided_json
+JSON_MODEL, TOOLS_MODEL = FAMILIES["llama-3.3"], "@hf/nousresearch/hermes-2-pro-mistral-7b"
 
 
 @pytest.mark.parametrize("model", [JSON_MODEL, TOOLS_MODEL], ids=["json-mode", "tool-call"])

@@ -14,9 +14,9 @@ from workersai import errors as wa
 
 from .conftest import Target
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 
-LORA_MODEL = "@cf/google/gemma-3-12b-it"
+LORA_MODEL = "@cf/meta/llama-3.2-11b-vision-instruct"
 PLAIN_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 HI = [ChatMessage(role="user", content="hi")]
 

@@ -31,7 +31,7 @@ from workersai.emulator._tasks import make_png
 
 from .conftest import Target
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 
 SDXL = "@cf/stabilityai/stable-diffusion-xl-base-1.0"
 PNG = make_png(64, 48, (10, 120, 200), "a blue square")

@@ -32,7 +32,7 @@ from workersai.emulator import Emulator, ErrorReply
 
 from ._surfaces import CHAT_MODEL, close
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 
 Connect = Callable[..., dict[str, Any]]
 EMBED = "@cf/baai/bge-small-en-v1.5"

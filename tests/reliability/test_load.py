@@ -17,7 +17,7 @@ from workersai.emulator import Emulator, EmulatorServer
 
 from ._surfaces import CHAT_MODEL
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 Connect = Callable[..., dict[str, Any]]
 
 STREAMS = 500

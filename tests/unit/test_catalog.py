@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from typing import Any
 
 import pytest
 
@@ -31,17 +32,20 @@ def test_ids_unique_and_tasks() -> None:
 
 
 def test_deprecated_warns_once() -> None:
+    # before its retirement date (2026-05-30) a deprecated model warns, once per process
     catalog._warned.clear()
     model = "@cf/meta/llama-3.1-8b-instruct"
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
-        assert catalog.warn_if_deprecated(model, today=dt.date(2026, 11, 29)) is True
-        assert catalog.warn_if_deprecated(model, today=dt.date(2026, 11, 29)) is True
+        assert catalog.warn_if_deprecated(model, today=dt.date(2026, 5, 10)) is False
+        assert catalog.warn_if_deprecated(model, today=dt.date(2026, 5, 10)) is False
     assert len([w for w in rec if issubclass(w.category, catalog.DeprecatedModelWarning)]) == 1
+    assert "will be retired on 2026-05-30" in str(rec[0].message)
     assert catalog.warn_if_deprecated("@cf/openai/gpt-oss-120b") is False
 
 
-def test_deprecation_warning_points_at_the_callers_line() -> None:
+def test_deprecation_warning_points_at_the_callers_line(monkeypatch: Any) -> None:
+    monkeypatch.setattr(catalog, "_today", lambda: dt.date(2026, 5, 10))
     import httpx
 
     from workersai import Client

@@ -132,10 +132,17 @@ def test_wrong_task_and_deprecated_model_are_one_liners(
     assert cli(emulator_http_client, "run", BGE, "hi") == 1
     assert "InvalidInputError" in capsys.readouterr().err
     monkeypatch.setattr(catalog, "_warned", set())
+    monkeypatch.setattr(catalog, "_today", lambda: __import__("datetime").date(2026, 5, 10))
     assert cli(emulator_http_client, "run", "@cf/meta/llama-3.1-8b-instruct", "hi",
                "--max-tokens", "2") == 0
     err = capsys.readouterr().err
     assert err.startswith("workersai: warning: Workers AI model @cf/meta/llama-3.1-8b-instruct")
+    # from 2026-05-30 on the model is retired: a one-line error, nothing sent
+    monkeypatch.setattr(catalog, "_today", lambda: __import__("datetime").date(2026, 12, 4))
+    assert cli(emulator_http_client, "run", "@cf/meta/llama-3.1-8b-instruct", "hi") == 1
+    err = capsys.readouterr().err
+    assert "ModelRetiredError" in err and "retired on 2026-05-30" in err and len(
+        err.strip().splitlines()) == 1
 
 
 # --- embed ---------------------------------------------------------------------------------
@@ -190,12 +197,12 @@ def test_models_refreshes_then_uses_the_cache(
     assert cli(emulator_http_client, "models", "--capability", "lora") == 0
     assert "from the API, fetched" in capsys.readouterr().err
     searches = len(emulator.requests)
-    assert searches == 1
+    assert searches == -(-len(catalog.MODELS) // 100)  # one request per page of 100
     assert cli(emulator_http_client, "models") == 0
     assert "from the cache, fetched" in capsys.readouterr().err
     assert len(emulator.requests) == searches
     assert cli(emulator_http_client, "models", "--refresh") == 0
-    assert len(emulator.requests) == searches + 1
+    assert len(emulator.requests) == 2 * searches
 
 
 def test_models_failed_refresh_warns_in_one_line_and_still_lists(

@@ -284,6 +284,8 @@ def test_run_raw_posts_bytes(kind: str) -> None:
 @TWINS
 def test_deprecated_model_warns_once(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalog, "_warned", set())
+    # a day before llama-3.1-8b-instruct's retirement (2026-05-30): warned, still sent
+    monkeypatch.setattr(catalog, "_today", lambda: __import__("datetime").date(2026, 5, 10))
     client = make(kind, Server(ok({"response": "x"})))
     old = "@cf/meta/llama-3.1-8b-instruct"
     with warnings.catch_warnings(record=True) as caught:

@@ -24,10 +24,13 @@ from workersai.cost import (
 from workersai.emulator import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN
 from workersai.types import Message, ResponseMeta, Usage
 
-LLAMA = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"  # 26668 in / 204805 out per M
-KIMI = "@cf/moonshotai/kimi-k2.6"  # 86364 in, 14545 cached in, 363636 out
-BGE = "@cf/baai/bge-base-en-v1.5"  # 6058 in, no output price
-UNPRICED = "@cf/meta/llama-3-8b-instruct"
+# prices are the published USD ones (workersai/catalog/published/*.json) in neurons:
+# USD x 1000 / 0.011 (they replaced the pricing-page neuron figures of the hand table)
+N = 1000 / 0.011
+LLAMA = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"  # $0.29 in / $2.25 out per M
+KIMI = "@cf/moonshotai/kimi-k2.6"  # $0.95 in, $0.16 cached in, $4 out
+BGE = "@cf/baai/bge-base-en-v1.5"  # $0.067 in, no output price
+UNPRICED = "@cf/meta/llama-guard-3-8b"  # published without a price
 
 
 class Clock:
@@ -46,12 +49,12 @@ def test_usd_and_rough_tokens() -> None:
 
 def test_estimate_from_catalog_prices() -> None:
     assert estimate_neurons(LLAMA, 1000, 100) == pytest.approx(
-        (1000 * 26668 + 100 * 204805) / 1e6)
+        (1000 * 0.29 + 100 * 2.25) * N / 1e6, rel=1e-4)
     assert estimate_neurons(KIMI, 1000, 0, cached_input_tokens=400) == pytest.approx(
-        (600 * 86364 + 400 * 14545) / 1e6)
+        (600 * 0.95 + 400 * 0.16) * N / 1e6, rel=1e-4)
     # a model without a cached price bills cached tokens as ordinary input
     assert estimate_neurons(LLAMA, 1000, 0, 400) == estimate_neurons(LLAMA, 1000, 0)
-    assert estimate_neurons(BGE, 2000) == pytest.approx(2000 * 6058 / 1e6)
+    assert estimate_neurons(BGE, 2000) == pytest.approx(2000 * 0.067 * N / 1e6, rel=1e-4)
     assert estimate_neurons(BGE, 10, 5) is None  # output tokens with no output price
     assert estimate_neurons(UNPRICED, 10, 5) is None
     assert estimate_neurons("@cf/nobody/knows", 10, 5) is None
@@ -72,7 +75,7 @@ def test_cost_of_fills_total_tokens_and_dollars() -> None:
     cost = cost_of(LLAMA, Usage(input_tokens=10, output_tokens=5), ResponseMeta(neurons=2000))
     assert cost == CallCost(LLAMA, 10, 5, 15, 2000.0, False)
     assert cost.usd == pytest.approx(0.022)
-    assert CallCost("m").usd == 0
+    assert CallCost("m").usd is None  # unknown, not free
 
 
 def _client(http: httpx.Client) -> Client:
@@ -101,12 +104,13 @@ def test_tracker_totals_per_model_and_run() -> None:
     total = tracker.total
     assert (total.calls, total.input_tokens, total.output_tokens, total.total_tokens) == (
         4, 1031, 11, 1042)
-    assert total.neurons == pytest.approx(5.0 + 6.058)
+    assert total.neurons == pytest.approx(5.0 + 0.067 * N / 1000, rel=1e-4)
     assert (total.estimated_calls, total.unpriced_calls) == (1, 1)
     assert total.usd == pytest.approx(usd(total.neurons))
     assert tracker.by_model[LLAMA].neurons == 5.0 and tracker.by_model[LLAMA].calls == 2
     assert tracker.by_run["a"].calls == 2 and tracker.by_run["b"].neurons == 3.0
-    assert "4 calls" in tracker.summary() and "~11.06 neurons" in tracker.summary()
+    assert "4 calls" in tracker.summary() and "~11.09 neurons" in tracker.summary()
+    assert "1 calls of unknown price" in tracker.summary()
     tracker.reset()
     assert tracker.total.calls == 0 and not tracker.by_model and tracker.used_today() == 0
 
@@ -162,7 +166,8 @@ def test_precheck_warns_before_a_call_would_cross() -> None:
     assert tracker.precheck(LLAMA, 1000, 100)  # 60 + 47 > 100
     assert tracker.precheck(LLAMA, 1000, 100)  # still true, told once
     (event,) = [e for e in events if e.kind == "would_exceed"]
-    assert event.model == LLAMA and event.projected == pytest.approx(26.668 + 20.4805)
+    projected = (1000 * 0.29 + 100 * 2.25) * N / 1e6
+    assert event.model == LLAMA and event.projected == pytest.approx(projected, rel=1e-4)
     assert "next @cf/meta/llama-3.3-70b-instruct-fp8-fast call" in event.message
     assert not tracker.precheck(UNPRICED, 10**6, 10**6)  # unpriced: cannot tell
 
@@ -192,3 +197,48 @@ def test_bad_settings_rejected() -> None:
         CostTracker(daily_limit=0)
     with pytest.raises(ValueError):
         CostTracker(warn_at=1.5)
+
+
+@pytest.mark.parametrize("model,unit,amount,usd_price", [
+    ("@cf/openai/whisper-large-v3-turbo", "per audio minute", 3, 0.00051 * 3),
+    ("@cf/deepgram/aura-2-en", "per 1k characters", 2500, 0.03 * 2.5),
+    ("@cf/microsoft/resnet-50", "per inference request", 10, 2.51e-06 * 10),
+    ("@cf/bytedance/stable-diffusion-xl-lightning", "per step", 8, 0.0),
+    ("@cf/leonardo/phoenix-1.0", "per 512 by 512 tile", 4, 0.0058 * 4),
+    ("@cf/leonardo/phoenix-1.0", "per step", 25, 0.00011 * 25),
+    ("@cf/deepgram/nova-3", "per audio minute", 2, 0.0052 * 2),
+    ("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "per M output tokens", 2e6, 4.5),
+])
+def test_every_published_price_unit_is_costed(
+        model: str, unit: str, amount: float, usd_price: float) -> None:
+    from workersai.cost import neurons_for_units
+
+    neurons = neurons_for_units(model, unit, amount)
+    assert neurons is not None and usd(neurons) == pytest.approx(usd_price, rel=1e-6)
+
+
+def test_units_without_a_price_are_unknown_not_free() -> None:
+    from workersai.cost import neurons_for_units
+
+    assert neurons_for_units("@cf/openai/whisper", "per audio minute", 1) is None
+    assert neurons_for_units("@cf/nobody/knows", "per step", 1) is None
+    assert estimate_neurons("@cf/meta/llama-guard-3-8b", 100, 10) is None
+
+
+def test_every_live_text_model_with_a_price_is_estimated() -> None:
+    from workersai import catalog
+
+    for m in catalog.MODELS:
+        if m.task == "text-generation" and m.neurons_per_m_input is not None:
+            assert (estimate_neurons(m.id, 1000, 100 if m.neurons_per_m_output else 0) or 0) > 0
+
+
+def test_aliased_model_costs_as_its_replacement() -> None:
+    import datetime as _dt
+
+    from workersai import catalog
+
+    kimi25 = "@cf/moonshotai/kimi-k2.5"
+    if catalog._today() >= _dt.date(2026, 5, 30):
+        assert estimate_neurons(kimi25, 1000, 100) == estimate_neurons(KIMI, 1000, 100)
+    assert catalog.require(kimi25).neurons_per_m_input == pytest.approx(0.6 * N, rel=1e-4)

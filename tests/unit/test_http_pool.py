@@ -95,9 +95,9 @@ def test_async_client_reused_and_closed_within_one_loop() -> None:
     async def main() -> None:
         await asyncio.gather(*(http.send(Target(MODEL), {}, None) for _ in range(5)))
         client = http.http()
-        assert len(http._clients) == 1
+        assert len(http._loops) == 1
         await http.aclose()
-        assert client.is_closed and len(http._clients) == 0
+        assert client.is_closed and len(http._loops) == 0
 
     asyncio.run(main())
     assert len(server.requests) == 5 and server.leaked == 0

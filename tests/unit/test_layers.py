@@ -29,6 +29,7 @@ TRANSPORT = frozenset({
 CLIENT_AND_ABOVE = frozenset({"workersai.client", "workersai.tasks", "workersai.batch"})
 CATALOG_MAY_IMPORT = frozenset({
     "workersai.errors", "workersai.types", "workersai._json", "workersai.config",
+    "workersai._stack",
 })
 """Leaves the catalog (data) may use besides itself (``config``: where its cache lives)."""
 

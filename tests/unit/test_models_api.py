@@ -145,3 +145,22 @@ def test_gateway_is_not_used_for_the_models_api(tmp_path: Path) -> None:
     assert client.models.search(options=RequestOptions(gateway="other")) == []
     (req,) = seen
     assert "cf-aig-gateway-id" not in req.headers and req.content == b""
+
+
+def test_a_live_snapshot_stores_every_listed_model_with_its_schema(tmp_path: Path) -> None:
+    """``python -m workersai._sync_live``'s fetch goes through ``client.models`` (the
+    catalog does no I/O) and stores one definition per model with its schema."""
+    import json
+
+    from workersai._sync_live import fetch_definitions
+    from workersai.catalog._sync import snapshot_from_entries
+
+    with emulator_http_client(Emulator()) as http:
+        found = fetch_definitions(Client(**CREDS, http_client=http).models)
+    assert EMB in found and len(found) > 10
+    assert isinstance(found[EMB]["schema"]["input"], dict)
+    assert snapshot_from_entries(found, tmp_path) == len(found)
+    stored = json.loads((tmp_path / "bge-base-en-v1.5.json").read_text(encoding="utf-8"))
+    assert stored["name"] == EMB and stored["schema"] == found[EMB]["schema"]
+    meta = json.loads((tmp_path / "_snapshot.json").read_text(encoding="utf-8"))
+    assert meta["listed"] == len(found) and "bge-base-en-v1.5" in meta["files"]

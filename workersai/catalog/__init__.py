@@ -1,19 +1,26 @@
 """What each Workers AI model id can do: one table feeding every layer.
 
-The table (``_models.MODELS``) feeds LangChain profiles, LlamaIndex ``LLMMetadata``,
-embedding batch limits, request building and the emulator. Unknown ids still work:
-:func:`lookup` returns ``None`` and the wire layer detects the family from the reply.
-Deprecated models warn once per process.
+The table (``MODELS``) is generated from Cloudflare's published model definitions (shipped
+in ``published/``; refresh with ``python -m workersai.catalog._sync``). It feeds LangChain
+profiles, LlamaIndex ``LLMMetadata``, embedding batch limits, request building, costs and
+the emulator. Unknown ids still work: :func:`lookup` returns ``None`` and the wire layer
+detects the family from the reply.
+
+Deprecations: before its date a model warns once per process
+(:class:`DeprecatedModelWarning`); from its date on, calling it raises
+:class:`~workersai.errors.ModelRetiredError` before any request. A model Cloudflare aliases
+(kimi-k2.5 -> kimi-k2.6 from 2026-05-30) is still sent as named, with a warning that the
+replacement answers and bills it; :func:`priced_as` gives the entry to price it by.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ._models import MODELS, Family, JsonMode, ModelInfo, Reasoning, Task
+from .._stack import user_stacklevel
+from ._models import MODELS, Family, JsonMode, ModelInfo, Price, Reasoning, Task
 from ._table import BY_ID as _BY_ID
 from ._table import FREE_DAILY_NEURONS, NEURON_PRICE_USD, on_change
 
@@ -22,6 +29,7 @@ __all__ = [
     "Family",
     "JsonMode",
     "ModelInfo",
+    "Price",
     "Reasoning",
     "Task",
     "DeprecatedModelWarning",
@@ -29,6 +37,7 @@ __all__ = [
     "require",
     "models_for_task",
     "warn_if_deprecated",
+    "priced_as",
     "on_change",
     "NEURON_PRICE_USD",
     "FREE_DAILY_NEURONS",
@@ -59,42 +68,55 @@ def models_for_task(task: Task) -> list[ModelInfo]:
     return [m for m in MODELS if m.task == task]
 
 
-def warn_if_deprecated(model_id: str, today: _dt.date | None = None) -> bool:
-    """Warn once per process when ``model_id`` is deprecated (or will be within 30 days).
+def _today() -> _dt.date:
+    return _dt.datetime.now(_dt.UTC).date()
 
-    Returns whether the model is past its deprecation date.
+
+def priced_as(model_id: str, today: _dt.date | None = None) -> ModelInfo | None:
+    """The entry whose prices a call to ``model_id`` is billed at: the alias target once an
+    alias is in effect (kimi-k2.5 bills as kimi-k2.6 from 2026-05-30), else its own."""
+    info = _BY_ID.get(model_id)
+    if info is None or info.aliased_to is None or info.deprecation_date is None:
+        return info
+    if _dt.date.fromisoformat(info.deprecation_date) > (today or _today()):
+        return info
+    return _BY_ID.get(info.aliased_to, info)
+
+
+def warn_if_deprecated(model_id: str, today: _dt.date | None = None) -> bool:
+    """Check ``model_id`` before a call: raise if retired, warn (once per process) if
+    deprecated soon or aliased.
+
+    Returns whether the model is past its deprecation date (only an aliased model can be:
+    a retired one raises :class:`~workersai.errors.ModelRetiredError`). A planned date
+    warns from 30 days before it.
     """
     info = _BY_ID.get(model_id)
     if info is None or info.deprecation_date is None:
         return False
     date = _dt.date.fromisoformat(info.deprecation_date)
-    today = today or _dt.datetime.now(_dt.UTC).date()
+    today = today or _today()
     past = date <= today
+    if past and info.aliased_to is None:
+        from ..errors import ModelRetiredError  # errors imports nothing of ours
+
+        raise ModelRetiredError(model_id, info.deprecation_date, info.replacement)
     if (past or (date - today).days <= 30) and model_id not in _warned:
         _warned.add(model_id)
-        when = "was deprecated on" if past else "will be deprecated on"
-        warnings.warn(
-            f"Workers AI model {model_id} {when} {info.deprecation_date}; "
-            "pick a current model from workersai.catalog.models_for_task('text-generation').",
-            DeprecatedModelWarning,
-            stacklevel=_user_stacklevel(),
-        )
+        warnings.warn(_deprecation_message(info, past), DeprecatedModelWarning,
+                      stacklevel=user_stacklevel())
     return past
 
 
-_LIBRARY_PREFIXES = ("workersai", "langchain_workersai", "llamaindex_workersai",
-                     "langchain_core", "langchain_classic", "llama_index", "asyncio",
-                     "concurrent", "contextlib", "threading")
-
-
-def _user_stacklevel() -> int:
-    """The ``stacklevel`` that points a warning at the first frame of the caller's code
-    (past this package, the frameworks and the standard library's plumbing)."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith(
-            _LIBRARY_PREFIXES):
-        frame, level = frame.f_back, level + 1
-    return level
+def _deprecation_message(info: ModelInfo, past: bool) -> str:
+    if past:
+        return (f"Workers AI model {info.id} was deprecated on {info.deprecation_date}; "
+                f"Cloudflare serves it with {info.aliased_to} (billed at that model's "
+                f"prices). Name {info.aliased_to} to silence this warning.")
+    instead = (f"move to {info.replacement}" if info.replacement else
+               f"pick a current model from workersai.catalog.models_for_task({info.task!r})")
+    return (f"Workers AI model {info.id} will be retired on {info.deprecation_date} "
+            f"(calls then raise ModelRetiredError); {instead}.")
 
 
 _LAZY = {
@@ -106,6 +128,9 @@ _LAZY = {
     "refresh": "._live", "reset_to_shipped": "._live",
     "CAPABILITIES": "._live_map", "Capability": "._live_map",
     "filter_models": "._live_map", "has_capability": "._live_map",
+    # near misses for unknown ids (difflib): loaded when an id needs them
+    "UnknownModelError": "._suggest", "did_you_mean": "._suggest", "resolve": "._suggest",
+    "suggest": "._suggest",
 }
 
 __all__ += [
@@ -123,6 +148,10 @@ __all__ += [
     "Capability",
     "filter_models",
     "has_capability",
+    "UnknownModelError",
+    "did_you_mean",
+    "resolve",
+    "suggest",
 ]
 
 
@@ -149,3 +178,4 @@ if TYPE_CHECKING:
         reset_to_shipped,
     )
     from ._live_map import CAPABILITIES, Capability, filter_models, has_capability
+    from ._suggest import UnknownModelError, did_you_mean, resolve, suggest

@@ -12,7 +12,7 @@ Example:
 from __future__ import annotations
 
 from . import faults as _faults
-from ._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator
+from ._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, EMULATOR_HEADER, Emulator
 from ._types import RESET, EmuRequest, EmuResponse
 from .faults import *  # noqa: F403  (every fault class, listed in faults.__all__)
 from .server import EmulatorServer, serve
@@ -27,6 +27,7 @@ __all__ = [
     "Emulator",
     "DEFAULT_ACCOUNT_ID",
     "DEFAULT_TOKEN",
+    "EMULATOR_HEADER",
     "EmuRequest",
     "EmuResponse",
     "RESET",

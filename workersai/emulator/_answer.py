@@ -13,22 +13,45 @@ The rules, in order (the first that applies decides the reply):
    the tool listed first. The arguments are built from the tool's JSON schema and values
    in the last user message (see :mod:`._args`): ``"What is the value of
    magic_function(3)?"`` gives ``{"input": 3}``; ``"weather in San Francisco, CA"`` gives
-   ``{"location": "San Francisco, CA"}``. One call per reply.
+   ``{"location": "San Francisco, CA"}``. One call per reply. Agent frameworks' own
+   tool calls follow :mod:`._answer_agents`: with a selector prompt, a selection tool
+   (an integer ``index``) is called with the best choice; a handoff tool's ``*agent*``
+   parameter gets an agent its description lists; after a handoff, the agent that took
+   over calls its best-matching tool.
+   *Forced by instruction* (models whose schema has no ``tool_choice``): with no
+   ``tool_choice`` in the body, a system-turn sentence ``Answer only by calling ...``
+   acts as ``"required"``, or as a named choice when it names exactly one offered tool
+   in backticks (``Answer only by calling the tool `lookup```).
    *Several named tools:* after a tool result, a tool that the last user message names
    exactly and that has not been called since that message is called next (in the
    order the tools are offered), so a task naming two tools gets both, one per turn.
-2. **After a tool result** (the last message has role ``tool``, or a Responses
-   ``function_call_output`` item is last) and no named tool left to call: every result
-   since the last user message, in order, as ``The <name> tool returned: "<result>".``
-3. **JSON.** ``response_format`` ``json_schema`` (bare schema or OpenAI's ``{name,
+   *Structured-output tools* (:mod:`._answer_output`): when the request offers a tool
+   that looks like an answer schema (named like a class, ``Weather``, with two or more
+   properties, or like a framework's output tool, ``final_result``) next to ordinary
+   tools, the ordinary tools are called first, and once their results are in the schema
+   tool is called, filled from the user message and the results.
+2. **JSON.** ``response_format`` ``json_schema`` (bare schema or OpenAI's ``{name,
    schema}`` envelope), ``guided_json`` or Responses ``text.format``: an object satisfying
    the schema, filled like tool arguments. ``json_object`` (or a schema that says no more
    than ``{"type": "object"}``): an object whose keys are the
    quoted identifiers of the last user message (``'setup'``, ``"punchline"``), each a
-   short string; with none, ``{"answer": <the text answer of rule 4>}``.
-4. **Text.** A RAG prompt (the last user message holds a question, a sentence ending in
-   ``?`` or a ``Question:`` line, plus context sentences there or in the system message)
-   gets the context sentence sharing the most content words with the question. A
+   short string; with none, ``{"answer": <the text answer of rule 4>}``. A requested
+   format wins over rule 3: after tool results, the values come from the last user
+   message and then the results, where a capitalised word opening a sentence counts too
+   (``"Sunny, 21C in Lisbon"`` fills ``conditions`` and ``temperature`` after the city).
+3. **After a tool result** (the last message has role ``tool``, or a Responses
+   ``function_call_output`` item is last) and no named tool left to call: every result
+   since the last user message, in order, as ``The <name> tool returned: "<result>".``
+4. **Text.** First the prompt patterns of agent frameworks: a ReAct prompt gets one ReAct
+   step (:mod:`._answer_react`); condense, selector and sub-question prompts get a
+   standalone question, the best choice, or their JSON list (:mod:`._answer_agents`).
+   Then a RAG prompt (the last user message holds a question, a sentence ending in ``?``
+   or a ``Question:`` / ``Query:`` line, plus context sentences there or in the system
+   message)
+   gets the context sentence sharing the most content words with the question; a pronoun
+   in the question is first resolved against the chat history (the user and assistant
+   turns before it) as the condense rule rewrites it, so a chat engine's "How many people
+   live there?" after a turn about Lisbon matches the Lisbon context. A
    greeting without content words gets ``Hello! How can I help you today?``. A message
    asking for a number of words (``Write 2000 words about rivers``) gets exactly that
    many words, cycling through the message's key words (then ``max_tokens`` applies).
@@ -50,217 +73,46 @@ of its JSON arguments plus one).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import ModelInfo
+from ._answer_agents import (
+    after_handoff,
+    agent_arguments,
+    prompt_answer,
+    resolve_pronoun,
+    selection_tool,
+)
+from ._answer_output import (
+    first_tool,
+    gathered_values,
+    is_output_tool,
+    output_tool_after_results,
+    split_tools,
+)
+from ._answer_react import react_answer
 from ._args import MessageValues, fill_schema
+from ._conv import NO_JSON, Call, Conversation, Plan, Tool, read_conversation
 from ._jsonenc import dumps
-from ._words import STOPWORDS, content_words, count_tokens, identifier_words, pieces, sentences
+from ._words import content_words, count_tokens, join_words, key_words, pieces, sentences
 
 __all__ = ["Tool", "Call", "Conversation", "Plan", "read_conversation", "answer", "NO_JSON",
            "finish_plan", "pick_tool", "text_answer", "inline_reasoning"]
 
-NO_JSON: Any = object()
-_GREETINGS = frozenset({"hello", "hi", "hey", "hiya", "thanks", "thank", "greetings",
-                        "morning", "evening", "afternoon", "good", "there"})
 _KEY = re.compile(r"""['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]""")
 _SCHEMA_DETAIL = ("properties", "$ref", "anyOf", "oneOf", "allOf", "items", "enum", "const")
 _WORDS_ASKED = re.compile(r"\b(\d[\d,]*)\s+words\b", re.IGNORECASE)
 _MAX_ASKED_WORDS = 1_000_000
-_QUESTION_LINE = re.compile(r"^\s*(?:question|q)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
-
-
-@dataclass(frozen=True, slots=True)
-class Tool:
-    """An offered tool, in any of the three wire shapes."""
-
-    name: str
-    description: str
-    parameters: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Call:
-    """One tool call the model makes."""
-
-    name: str
-    arguments: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Conversation:
-    """What the answering rules read from a request body."""
-
-    texts: list[str] = field(default_factory=list)
-    last_user: str = ""
-    system: str = ""
-    tool_result: str | None = None
-    tool_result_name: str | None = None
-    results: list[tuple[str | None, str]] = field(default_factory=list)
-    """Tool results since the last user message: (tool name, text)."""
-    called: set[str] = field(default_factory=set)
-    """Names of the tools called since the last user message."""
-    tools: list[Tool] = field(default_factory=list)
-    tool_choice: str | None = None
-    forced: str | None = None
-    json_kind: str | None = None
-    json_schema: dict[str, Any] | None = None
-    max_tokens: int | None = None
-    stop: list[str] = field(default_factory=list)
-    thinking: bool = True
-
-
-@dataclass(slots=True)
-class Plan:
-    """A reply, independent of the family shape it is rendered in."""
-
-    text_pieces: list[str] = field(default_factory=list)
-    reasoning_pieces: list[str] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
-    json_value: Any = NO_JSON
-    finish: str = "stop"
-    prompt_tokens: int = 0
-    call_tokens: int = 0
-
-    @property
-    def text(self) -> str:
-        return "".join(self.text_pieces)
-
-    @property
-    def reasoning(self) -> str:
-        return "".join(self.reasoning_pieces)
-
-    @property
-    def completion_tokens(self) -> int:
-        return len(self.text_pieces) + len(self.reasoning_pieces) + self.call_tokens
-
-
-# --- reading the request ----------------------------------------------------------------
-
-
-def _content_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(p.get("text", "") for p in content
-                         if isinstance(p, dict) and isinstance(p.get("text"), str))
-    return "" if content is None else str(content)
-
-
-def _tools(raw: Any) -> list[Tool]:
-    out = []
-    for item in raw if isinstance(raw, list) else []:
-        spec = item.get("function") if isinstance(item.get("function"), dict) else item
-        params = spec.get("parameters")
-        out.append(Tool(str(spec.get("name", "")), str(spec.get("description") or ""),
-                        params if isinstance(params, dict) else {}))
-    return out
-
-
-def _choice(raw: Any) -> tuple[str | None, str | None]:
-    if isinstance(raw, str):
-        return raw, None
-    if isinstance(raw, dict):
-        fn = raw.get("function")
-        name = fn.get("name") if isinstance(fn, dict) else raw.get("name")
-        if isinstance(name, str):
-            return "named", name
-    return None, None
-
-
-def _json_format(body: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
-    fmt = body.get("response_format")
-    text_fmt = body.get("text", {}).get("format") if isinstance(body.get("text"), dict) else None
-    guided = body.get("guided_json")
-    if isinstance(guided, dict):
-        return "json_schema", guided
-    for candidate in (fmt, text_fmt):
-        if not isinstance(candidate, dict):
-            continue
-        if candidate.get("type") == "json_object":
-            return "json_object", None
-        if candidate.get("type") == "json_schema":
-            schema = candidate.get("json_schema", candidate)
-            if isinstance(schema, dict) and isinstance(schema.get("schema"), dict):
-                schema = schema["schema"]
-            return "json_schema", schema if isinstance(schema, dict) else {}
-    return None, None
-
-
-def _called_names(msg: dict[str, Any]) -> list[str]:
-    if msg.get("type") == "function_call" and isinstance(msg.get("name"), str):
-        return [msg["name"]]
-    calls = msg.get("tool_calls")
-    names = []
-    for call in calls if isinstance(calls, list) else []:
-        if not isinstance(call, dict):
-            continue
-        fn = call.get("function")
-        name = (fn if isinstance(fn, dict) else call).get("name")
-        if isinstance(name, str):
-            names.append(name)
-    return names
-
-
-def _read_messages(conv: Conversation, messages: list[dict[str, Any]]) -> None:
-    for msg in messages:
-        role = msg.get("role") or msg.get("type")
-        text = _content_text(msg.get("content", msg.get("output")))
-        conv.texts.append(text)
-        if role in ("system", "developer"):
-            conv.system += text + "\n"
-        elif role == "user":
-            conv.last_user = text
-            conv.results, conv.called = [], set()
-        conv.called.update(_called_names(msg))
-        if role in ("tool", "function", "function_call_output"):
-            conv.tool_result = text
-            conv.tool_result_name = msg.get("name")
-            conv.results.append((conv.tool_result_name, text))
-        elif role is not None:
-            conv.tool_result = None
-
-
-def read_conversation(body: dict[str, Any], info: ModelInfo) -> Conversation:
-    """The parts of ``body`` the rules read (any input form of any family)."""
-    conv = Conversation(tools=_tools(body.get("tools")))
-    conv.tool_choice, conv.forced = _choice(body.get("tool_choice"))
-    conv.json_kind, conv.json_schema = _json_format(body)
-    if isinstance(body.get("instructions"), str):
-        conv.system = body["instructions"] + "\n"
-        conv.texts.append(body["instructions"])
-    source = body.get("messages", body.get("input", body.get("prompt", "")))
-    if isinstance(source, str):
-        conv.texts.append(source)
-        conv.last_user = source
-    elif isinstance(source, list):
-        _read_messages(conv, [m for m in source if isinstance(m, dict)])
-    limit = next((body[k] for k in ("max_tokens", "max_completion_tokens", "max_output_tokens")
-                  if isinstance(body.get(k), int)), None)
-    conv.max_tokens = limit if limit is not None else info.default_max_tokens
-    stop = body.get("stop")
-    conv.stop = [stop] if isinstance(stop, str) else [s for s in stop or [] if s]
-    kwargs = body.get("chat_template_kwargs")
-    if isinstance(kwargs, dict) and kwargs.get("enable_thinking") is False:
-        conv.thinking = False
-    return conv
+_QUESTION_LINE = re.compile(r"^\s*(?:question|query|q)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
 # --- the rules ----------------------------------------------------------------------------
 
 
-def _score(tool: Tool, user: str, user_words: set[str]) -> int:
-    if tool.name and tool.name.lower() in user.lower():
-        return 100
-    name_words = {w for w in (content_words(" ".join(identifier_words(tool.name))))}
-    desc_words = set(content_words(tool.description))
-    return 2 * len(name_words & user_words) + len(desc_words & user_words)
-
-
 def _next_named_tool(conv: Conversation) -> Tool | None:
     user = conv.last_user.lower()
-    return next((t for t in conv.tools
+    ordinary, _ = split_tools(conv.tools)
+    return next((t for t in ordinary
                  if t.name and t.name.lower() in user and t.name not in conv.called), None)
 
 
@@ -269,28 +121,11 @@ def pick_tool(conv: Conversation) -> Tool | None:
     if not conv.tools or conv.tool_choice == "none":
         return None
     if conv.tool_result is not None:
-        return _next_named_tool(conv)
+        return (_next_named_tool(conv) or after_handoff(conv)
+                or output_tool_after_results(conv))
     if conv.forced is not None:
         return next((t for t in conv.tools if t.name == conv.forced), None)
-    user_words = set(content_words(conv.last_user))
-    scores = [_score(t, conv.last_user, user_words) for t in conv.tools]
-    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    if scores[best] > 0 or conv.tool_choice in ("required", "any"):
-        return conv.tools[best]
-    return None
-
-
-def _key_words(text: str, limit: int) -> list[str]:
-    seen: dict[str, str] = {}
-    for word in re.findall(r"[^\W_]+", text):
-        low = word.lower()
-        if len(low) >= 3 and low not in STOPWORDS and low not in _GREETINGS:
-            seen.setdefault(low, word)
-    return list(seen.values())[:limit]
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return selection_tool(conv) or first_tool(conv)
 
 
 def _rag_answer(conv: Conversation) -> str | None:
@@ -300,7 +135,7 @@ def _rag_answer(conv: Conversation) -> str | None:
     if not questions:
         return None
     question = questions[-1]
-    asked = set(content_words(question))
+    asked = set(content_words(resolve_pronoun(question, conv)))
     best, best_score = None, 0
     for sentence in sentences(conv.system) + parts:
         if question in sentence or sentence.endswith(("?", ":")) or len(sentence.split()) < 3:
@@ -322,28 +157,31 @@ def _length_answer(conv: Conversation) -> str | None:
     if match is None:
         return None
     count = min(int(match.group(1).replace(",", "")), _MAX_ASKED_WORDS)
-    words = _key_words(conv.last_user, 8) or ["words"]
+    words = key_words(conv.last_user, 8) or ["words"]
     return " ".join(words[i % len(words)] for i in range(count)) + "."
 
 
 def text_answer(conv: Conversation) -> str:
-    """Rule 2 or 4: the answer text before limits."""
+    """Rule 3 or 4: the answer text before limits."""
     if conv.tool_result is not None:
         return _results_answer(conv)
+    pattern = react_answer(conv) or prompt_answer(conv)
+    if pattern is not None:
+        return pattern
     rag = _rag_answer(conv)
     if rag is not None:
         return rag
     asked = _length_answer(conv)
     if asked is not None:
         return asked
-    words = _key_words(conv.last_user, 6)
+    words = key_words(conv.last_user, 6)
     if not words:
         return "Hello! How can I help you today?"
-    return f"Here is a short answer about {_join(words)}."
+    return f"Here is a short answer about {join_words(words)}."
 
 
 def _json_answer(conv: Conversation) -> Any:
-    values = MessageValues.parse(conv.last_user)
+    values = gathered_values(conv)
     schema = conv.json_schema or {}
     if conv.json_kind == "json_schema" and any(k in schema for k in _SCHEMA_DETAIL):
         return fill_schema(conv.json_schema, values, name="answer")
@@ -357,8 +195,8 @@ def _json_answer(conv: Conversation) -> Any:
 def _reasoning(conv: Conversation, info: ModelInfo, tool: Tool | None) -> str:
     if info.reasoning is None or not conv.thinking:
         return ""
-    words = _key_words(conv.last_user, 4)
-    topic = _join(words) if words else "a greeting"
+    words = key_words(conv.last_user, 4)
+    topic = join_words(words) if words else "a greeting"
     then = f"I should call {tool.name}." if tool else "I should answer briefly."
     return f"The user asks about {topic}. {then}"
 
@@ -369,10 +207,14 @@ def answer(conv: Conversation, info: ModelInfo) -> Plan:
     reasoning = _reasoning(conv, info, tool)
     plan = Plan(prompt_tokens=sum(count_tokens(t) for t in conv.texts))
     if tool is not None:
-        args = fill_schema(tool.parameters, MessageValues.parse(conv.last_user), name="input")
+        args = agent_arguments(tool, conv)
+        if args is None:
+            values = (gathered_values(conv) if is_output_tool(tool) and conv.results
+                      else MessageValues.parse(conv.last_user))
+            args = fill_schema(tool.parameters, values, name="input")
         plan.calls = [Call(tool.name, args if isinstance(args, dict) else {})]
         plan.finish = "tool_calls"
-    elif conv.json_kind is not None and conv.tool_result is None:
+    elif conv.json_kind is not None:
         plan.json_value = _json_answer(conv)
     plan = finish_plan(plan, conv, reasoning, "" if tool else text_answer(conv))
     return inline_reasoning(plan) if info.reasoning == "think" and not plan.calls else plan

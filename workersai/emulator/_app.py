@@ -4,9 +4,12 @@ Routes (``/client/v4`` prefix optional; ``{id}`` a 32-hex-digit account id):
 
 * ``POST /accounts/{id}/ai/run/{model}`` (model ids contain slashes), with
   ``?queueRequest=true`` for the batch flow; ``POST /accounts/{id}/ai/run`` with
-  ``{"model", "input"}`` (needs ``cf-aig-gateway-id`` for ``@cf/`` models);
+  ``{"model", "input"}`` (needs ``cf-aig-gateway-id`` for ``@cf/`` models); ``stream``
+  there gives ``data:`` events ending in ``data: [DONE]``: the family's chunks, or
+  Responses events when gpt-oss is sent the Responses ``input`` form;
 * ``POST /accounts/{id}/ai/v1/chat/completions``, ``/ai/v1/embeddings``,
-  ``/ai/v1/responses`` (bare OpenAI objects; errors keep the Cloudflare envelope);
+  ``/ai/v1/responses`` (bare OpenAI objects; errors keep the Cloudflare envelope;
+  ``stream`` gives Responses events there, see :mod:`._render_responses_sse`);
   ``GET /ai/v1/models`` is 405;
 * ``GET /accounts/{id}/ai/models/search`` and ``/ai/models/schema?model=``;
 * legacy gateway host paths ``/v1/{id}/{gateway}/workers-ai/{model or v1/...}``.
@@ -36,7 +39,9 @@ from ._batch import BatchQueue
 from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
 from ._jsonenc import dumps, loads
+from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_reply
 from ._render_llm import RenderCtx, neurons, render_json
+from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
 from ._script import Script, scripted_plan
 from ._tasks import TASK_MODELS, handle_task
@@ -44,10 +49,13 @@ from ._types import BodyItem, EmuRequest, EmuResponse
 from ._validate import validate_embed, validate_llm, validate_rerank
 from .faults import FaultSchedule
 
-__all__ = ["Emulator", "DEFAULT_ACCOUNT_ID", "DEFAULT_TOKEN", "PAID_ONLY_CODE"]
+__all__ = ["Emulator", "DEFAULT_ACCOUNT_ID", "DEFAULT_TOKEN", "EMULATOR_HEADER", "PAID_ONLY_CODE"]
 
 DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
 DEFAULT_TOKEN = "emulator-token"
+EMULATOR_HEADER = "x-workersai-emulator"
+"""A response header on every emulator reply (value ``1``); Cloudflare never sends it."""
+_MARK = (EMULATOR_HEADER, "1")
 PAID_ONLY_CODE = 5035
 """Code of the free-plan refusal of a paid-only model (the real number is unconfirmed)."""
 
@@ -91,6 +99,11 @@ class Emulator:
         chunk_size: deliver bodies in pieces of this many bytes (splitting UTF-8).
         free_plan: refuse paid-only models with 403.
         json_stream: ``"reject"`` (5006) or ``"allow"`` JSON mode with ``stream``.
+        event_delay: send every SSE event in its own write, this many seconds apart (a
+            live model's pace; ``None`` groups events for speed).
+        rate_limit: requests allowed per ``(account, model)`` in ``rate_window`` seconds;
+            more get Cloudflare's 429 with ``Retry-After`` (``None``: no limit).
+        rate_window: the rate limit's sliding window (60 = per minute; less scales time).
 
     Example:
         >>> emu = Emulator()
@@ -104,9 +117,15 @@ class Emulator:
 
     def __init__(self, *, token: str | None = None, seed: int = 0, latency: float = 0.0,
                  split_tool_calls: bool = True, chunk_size: int | None = None,
-                 free_plan: bool = False, json_stream: str = "reject") -> None:
+                 free_plan: bool = False, json_stream: str = "reject",
+                 event_delay: float | None = None, rate_limit: int | None = None,
+                 rate_window: float = 60.0) -> None:
         if chunk_size is not None and chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
+        if event_delay is not None and event_delay < 0:
+            raise ValueError("event_delay must be >= 0")
+        self.event_delay = event_delay
+        self.rate_limit = None if rate_limit is None else RateLimit(rate_limit, rate_window)
         self.token, self.seed, self.latency = token, seed, latency
         self.split_tool_calls, self.chunk_size = split_tool_calls, chunk_size
         self.free_plan, self.json_stream = free_plan, json_stream
@@ -122,13 +141,17 @@ class Emulator:
     # --- entry -------------------------------------------------------------------------
 
     def handle(self, request: EmuRequest) -> EmuResponse:
-        """Record ``request``, apply any scheduled fault, and answer it."""
+        """Record ``request``, apply any scheduled fault, and answer it. Every reply,
+        faults included, carries ``x-workersai-emulator: 1`` (:data:`EMULATOR_HEADER`), so
+        a client can tell it is not talking to Cloudflare."""
         with self._lock:
             self.requests.append(request)
         fault = self.faults.next_fault(request)
         if fault is not None:
-            return fault.apply(request, lambda: self._route(request))
-        return self._route(request)
+            reply = fault.apply(request, lambda: self._route(request))
+        else:
+            reply = self._route(request)
+        return EmuResponse(reply.status, [*reply.headers, _MARK], reply.body)
 
     def _route(self, request: EmuRequest) -> EmuResponse:
         rng = self._rng()
@@ -144,9 +167,13 @@ class Emulator:
             return random.Random(self.seed * 1_000_003 + self._count)
 
     def _deliver(self, reply: EmuResponse) -> EmuResponse:
-        if not self.latency and self.chunk_size is None:
+        streamed = not isinstance(reply.body, bytes)
+        if not self.latency and self.chunk_size is None and not (
+                streamed and self.event_delay is not None):
             return reply
         items: Iterable[BodyItem] = [reply.body] if isinstance(reply.body, bytes) else reply.body
+        if streamed and self.event_delay is not None:
+            items = one_event_per_write(items, self.event_delay)
         if self.chunk_size is not None:
             items = _rechunk(items, self.chunk_size)
         if self.latency:
@@ -193,6 +220,10 @@ class Emulator:
             raise _no_route()
         self._authorize(request)
         handler = self._pick(request.method, rest[3:])
+        if self.rate_limit is not None and request.method == "POST":
+            wait = self.rate_limit.check(match["acct"], limit_key(rest[3:], request.body))
+            if wait is not None:
+                return rate_limited_reply(wait, self._headers(rng))
         if request.headers.get(GATEWAY_HEADER) and request.method == "POST":
             log_id = f"{rng.getrandbits(128):032X}"[:26]
             return self.gateway_cache.serve(
@@ -338,7 +369,10 @@ class Emulator:
         if ctx.shape in _INLINE_REASONING:  # shapes without a reasoning field
             plan = inline_reasoning(plan)
         billed = neurons(info, plan.prompt_tokens, plan.completion_tokens)
-        if stream and ctx.shape != "responses":
+        if stream and ctx.shape == "responses":
+            return EmuResponse(200, self._headers(rng, "text/event-stream", billed=billed),
+                               responses_stream(plan, ctx, native=endpoint == "native"))
+        if stream:
             options = body.get("stream_options")
             include = isinstance(options, dict) and options.get("include_usage") is True
             events = sse_stream(plan, ctx, self._pads.cycle(rng.randrange(1 << 16)),
@@ -376,7 +410,6 @@ class Emulator:
         model, info, body = self._openai_body(request)
         if info.family != "gpt-oss":
             raise EmuError(400, 5007, f"No such model {model} or task")
-        body.pop("stream", None)  # Responses streaming is not emulated: a JSON body
         return self._chat(rng, model, info, body, "responses")
 
     def _openai_embeddings(self, request: EmuRequest, rng: random.Random) -> EmuResponse:

@@ -2,7 +2,8 @@
 
 Values are taken from the user's text in order of appearance, each used once:
 
-* numbers (``3``, ``-2.5``) for ``integer`` / ``number`` fields (integers only for
+* numbers (``3``, ``-2.5``; ``21`` of ``21C``: up to three letters of a unit may follow)
+  for ``integer`` / ``number`` fields (integers only for
   ``integer``), clamped into ``minimum`` / ``maximum``;
 * strings for ``string`` fields: quoted strings first (``'x'``, ``"x"``, curly and CJK
   quotes), then runs of CJK characters, then capitalised proper nouns (``San Francisco,
@@ -11,7 +12,8 @@ Values are taken from the user's text in order of appearance, each used once:
 * ``true`` / ``false`` / ``yes`` / ``no`` for ``boolean`` fields;
 * an ``enum`` takes the allowed value the message mentions first that no earlier field
   of the same call took (so ``120 USD in EUR`` fills ``source``/``target`` with
-  ``USD``/``EUR``), else the first allowed value.
+  ``USD``/``EUR``), else the value sharing the most content words with the message
+  (``weather_agent`` for "the weather in Lisbon"), else the first allowed value.
 
 Otherwise defaults are type-correct: the ``default`` when the schema has one; strings are
 the message's content words (else the field name), never empty; numbers the minimum or
@@ -28,11 +30,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._words import STOPWORDS, word_tokens
+from ._words import STOPWORDS, content_words, identifier_words, word_tokens
 
 __all__ = ["MessageValues", "fill_schema"]
 
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?=°?[A-Za-z]{0,3}(?!\w))")
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[{:=,]))(['\"`])(.+?)\1(?=$|[\s)\]}.,;:!?])"
                      "|[\u201c\u2018](.+?)[\u201d\u2019]|[\u300c\u300e](.+?)[\u300d\u300f]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
@@ -45,13 +47,13 @@ _OPENERS = STOPWORDS | {"hello", "hi", "hey", "give", "call", "find", "create", 
 _MAX_DEPTH = 8
 
 
-def _proper_nouns(text: str) -> list[str]:
+def _proper_nouns(text: str, openers: bool = False) -> list[str]:
     found = []
     for match in _PROPER.finditer(text):
         words = match.group(0).split()
         start = match.start()
         sentence_start = start == 0 or text[:start].rstrip()[-1:] in ".!?:\n"
-        if sentence_start and len(words) == 1:
+        if sentence_start and len(words) == 1 and not openers:
             continue  # "Forecast for Lisbon": a capitalised sentence opener is no name
         while words and words[0].lower().rstrip(",") in _OPENERS:
             words = words[1:]
@@ -72,16 +74,26 @@ class MessageValues:
     """Enum values already used by a field."""
 
     @classmethod
-    def parse(cls, text: str) -> MessageValues:
-        """Pull numbers, strings and booleans out of ``text``."""
+    def parse(cls, text: str, *, openers: bool = False) -> MessageValues:
+        """Pull numbers, strings and booleans out of ``text`` (with ``openers``, a single
+        capitalised word opening a sentence counts as a string too, as in a tool result
+        ``Sunny, 21C``)."""
         quoted = [next(g for g in m.groups()[1:] if g) for m in _QUOTED.finditer(text)]
         rest = _QUOTED.sub(" ", text)
         cjk = _CJK.findall(rest)
-        strings = quoted + [c for c in cjk if c not in quoted] + _proper_nouns(_CJK.sub(" ", rest))
+        names = _proper_nouns(_CJK.sub(" ", rest), openers)
+        strings = quoted + [c for c in cjk if c not in quoted] + names
         numbers: list[int | float] = [
             float(n) if "." in n else int(n) for n in _NUMBER.findall(rest)]
         booleans = [b.lower() in ("true", "yes") for b in _BOOL.findall(rest)]
         return cls(text, numbers, strings, booleans)
+
+    def extend(self, more: MessageValues) -> MessageValues:
+        """Append ``more``'s values (strings not already held) after these."""
+        self.numbers += more.numbers
+        self.booleans += more.booleans
+        self.strings += [s for s in more.strings if s not in self.strings]
+        return self
 
     def topic(self, name: str) -> str:
         """A non-empty default string: the message's content words, else ``name``."""
@@ -145,10 +157,18 @@ def _enum_value(options: list[Any], values: MessageValues) -> Any:
                        if isinstance(o, str) and o and o.lower() in lowered
                        and o not in values.taken)
     if not mentioned:
-        return options[0]
+        return _closest(options, values.text)
     choice = options[mentioned[0][1]]
     values.taken.add(choice)
     return choice
+
+
+def _closest(options: list[Any], text: str) -> Any:
+    words = set(content_words(text))
+    scores = [len(words & set(content_words(" ".join(identifier_words(o)))))
+              if isinstance(o, str) else 0 for o in options]
+    best = max(range(len(options)), key=lambda i: (scores[i], -i))
+    return options[best]
 
 
 def _number(schema: dict[str, Any], values: MessageValues, integer: bool) -> int | float:

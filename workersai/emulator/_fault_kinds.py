@@ -349,3 +349,196 @@ class Combined:
 
 def _bind(fault: _FaultLike, request: EmuRequest, inner: _Produce) -> _Produce:
     return lambda: fault.apply(request, inner)
+
+
+# --- hostile replies: the misbehaviours the client must survive without loss or leaks --------
+
+_FILLER = "é"  # two bytes a character: a snippet cut by bytes would split the token
+
+
+def _request_token(request: EmuRequest) -> str:
+    auth = request.headers.get("authorization", "")
+    return auth.removeprefix("Bearer ").strip() or "no-token"
+
+
+class EchoToken:
+    """A reply that echoes the request's bearer token where an error message may quote it.
+
+    ``where``: ``"request-id"`` (a 500 envelope whose ``cf-ai-req-id`` and ``cf-ray`` are the
+    token), ``"location"`` (a 302 whose ``Location`` carries it) or ``"body"`` (a 502 HTML
+    page with the token after ``filler`` multi-byte characters).
+    """
+
+    def __init__(self, where: str = "request-id", filler: int = 199) -> None:
+        if where not in ("request-id", "location", "body"):
+            raise ValueError(f"where must be request-id, location or body, not {where!r}")
+        self.where, self.filler = where, filler
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        token = _request_token(request)
+        if self.where == "location":
+            return EmuResponse(302, [("location", f"https://login.example/?t={token}")], b"")
+        if self.where == "body":
+            page = f"<html><body>{_FILLER * self.filler}{token}</body></html>"
+            return EmuResponse(502, [("content-type", "text/html")], page.encode())
+        body = {"result": None, "success": False, "messages": [],
+                "errors": [{"code": 3050, "message": "AiError: Max retries exhausted"}]}
+        headers = [("content-type", "application/json"), ("cf-ai-req-id", token),
+                   ("cf-ray", token)]
+        return EmuResponse(500, headers, _dumps(body))
+
+
+def _json_body(body: bytes | Iterable[BodyItem]) -> Any:
+    return json.loads(b"".join(i for i in _items(body) if isinstance(i, bytes)))
+
+
+class _JSONRewrite:
+    """A fault that keeps the normal status and headers and edits a JSON ``result``."""
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        normal = produce()
+        if not 200 <= normal.status < 300:
+            return normal
+        payload = _json_body(normal.body)
+        result = payload.get("result") if isinstance(payload, dict) else None
+        if isinstance(result, dict):
+            self.edit(result)
+        return EmuResponse(normal.status, list(normal.headers), _dumps(payload))
+
+    def edit(self, result: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class MissingRerankResults(_JSONRewrite):
+    """A rerank reply with its last ``drop`` scores left out (documents silently missing)."""
+
+    def __init__(self, drop: int = 1) -> None:
+        self.drop = drop
+
+    def edit(self, result: dict[str, Any]) -> None:
+        scores = result.get("response")
+        if isinstance(scores, list):
+            result["response"] = scores[: max(0, len(scores) - self.drop)]
+
+
+class PaddedVectors(_JSONRewrite):
+    """An embeddings reply whose vectors carry ``extra`` more dimensions (with ``times=1``
+    one batch of a call differs from the others)."""
+
+    def __init__(self, extra: int = 2) -> None:
+        self.extra = extra
+
+    def edit(self, result: dict[str, Any]) -> None:
+        data = result.get("data")
+        if isinstance(data, list):
+            result["data"] = [[*v, *([0.0] * self.extra)] for v in data]
+            shape = result.get("shape")
+            if isinstance(shape, list) and len(shape) == 2:
+                result["shape"] = [shape[0], shape[1] + self.extra]
+# --- hostile delivery: bodies that never end, drip, inflate or go silent ----------------------
+
+_MiB = 1 << 20
+
+
+class Drip(_BodyFault):
+    """The body ``size`` bytes at a time, ``interval`` seconds apart (no single read ever
+    waits long, so only a deadline for the whole call stops it)."""
+
+    def __init__(self, interval: float = 0.5, size: int = 1) -> None:
+        if size < 1 or interval < 0:
+            raise ValueError("size must be >= 1 and interval >= 0")
+        self.interval, self.size = float(interval), size
+
+    def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
+        yield b""  # status and headers now
+        for item in _items(body):
+            if not isinstance(item, bytes):
+                yield item
+                continue
+            for i in range(0, len(item), self.size):
+                yield item[i : i + self.size]
+                yield self.interval
+
+
+class EndlessLine(_BodyFault):
+    """After ``after_events`` events, a ``data:`` line that never ends (``piece`` bytes
+    of ``x`` at a time, up to ``limit`` bytes)."""
+
+    def __init__(self, after_events: int = 0, piece: int = 64 * 1024,
+                 limit: int = 1 << 40) -> None:
+        self.after_events, self.piece, self.limit = after_events, piece, limit
+
+    def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
+        yield b""
+        count = 0
+        for item in sse_events(body):
+            if count >= self.after_events:
+                break
+            yield item
+            count += isinstance(item, bytes)
+        yield b'data: {"response":"'
+        chunk = b"x" * self.piece
+        for _ in range(self.limit // self.piece):
+            yield chunk
+
+
+class HugeBody:
+    """HTTP 200 ``application/json`` of ``size`` bytes: a valid-looking envelope whose
+    ``response`` string goes on and on (generated as it is sent)."""
+
+    def __init__(self, size: int = 300 * _MiB) -> None:
+        self.size = size
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        headers = [("content-type", "application/json"), *_ray_headers(model_side=True)]
+        return EmuResponse(200, headers, self._body())
+
+    def _body(self) -> Iterator[BodyItem]:
+        head, tail = b'{"result":{"response":"', b'"},"success":true,"errors":[]}'
+        yield head
+        left = max(0, self.size - len(head) - len(tail))
+        chunk = b"a" * (64 * 1024)
+        while left > 0:
+            yield chunk[:left]
+            left -= len(chunk)
+        yield tail
+
+
+class GzipBomb:
+    """HTTP 200 JSON with ``content-encoding: gzip`` whose body inflates to ``inflated``
+    zero bytes (about 1 KB on the wire per MB inflated), compressed as it is sent."""
+
+    def __init__(self, inflated: int = 2048 * _MiB) -> None:
+        self.inflated = inflated
+
+    def apply(self, request: EmuRequest, produce: _Produce) -> EmuResponse:
+        headers = [("content-type", "application/json"), ("content-encoding", "gzip"),
+                   *_ray_headers(model_side=True)]
+        return EmuResponse(200, headers, self._body())
+
+    def _body(self) -> Iterator[BodyItem]:
+        import zlib
+
+        comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+        zeros = bytes(_MiB)
+        left = self.inflated
+        while left > 0:
+            out = comp.compress(zeros[: min(left, _MiB)])
+            left -= min(left, _MiB)
+            if out:
+                yield out
+        yield comp.flush()
+
+
+class SilenceAfterDone(_BodyFault):
+    """The stream up to and including ``data: [DONE]``, then ``seconds`` of silence before
+    the body ends (the terminator a client waiting to drain would wait for)."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = float(seconds)
+
+    def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
+        for item in sse_events(body):
+            yield item
+            if isinstance(item, bytes) and is_done(item):
+                yield self.seconds

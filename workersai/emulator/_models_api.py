@@ -7,7 +7,10 @@ Search filters: ``task`` (task name such as ``Text Generation``, or the catalog 
 then ``page`` (from 1) and ``per_page`` (default 20, at most 100). Model ``properties``
 are ``[{property_id, value}]`` with string values, except ``price`` (``[{unit, price,
 currency}]``) and ``reasoning_effort`` (an object). Schema: input and output JSON Schemas
-built from the catalog facts (family, limits, defaults).
+built from the catalog facts (family, limits, defaults); each carries the fields
+Cloudflare's API reference for ``GET /accounts/{account_id}/ai/models/schema`` shows,
+``"type": "object"``, ``"additionalProperties": true`` and a ``description`` ("JSON Schema
+definition for the model's input parameters" / "... output format").
 """
 
 from __future__ import annotations
@@ -17,18 +20,12 @@ from functools import cache
 from typing import Any
 
 from ..catalog import MODELS, NEURON_PRICE_USD, ModelInfo, lookup
+from ..catalog._info import TASK_NAMES as _CATALOG_TASK_NAMES
 from ._errors import EmuError
 
 __all__ = ["search_models", "model_schema", "TASK_NAMES"]
 
-TASK_NAMES = {
-    "text-generation": "Text Generation", "text-embeddings": "Text Embeddings",
-    "text-classification": "Text Classification", "text-to-image": "Text-to-Image",
-    "automatic-speech-recognition": "Automatic Speech Recognition",
-    "text-to-speech": "Text-to-Speech", "translation": "Translation",
-    "summarization": "Summarization", "image-to-text": "Image-to-Text",
-    "image-classification": "Image Classification", "object-detection": "Object Detection",
-}
+TASK_NAMES = _CATALOG_TASK_NAMES  # catalog data: the published task names
 _TASK_IDS = {
     "text-generation": "c329a1f9-323d-4e91-b2aa-582dd4188d34",
     "text-embeddings": "0137cdcf-162a-4108-94f2-1ca59e8c65ee",
@@ -38,6 +35,7 @@ _TASK_IDS = {
     "translation": "f57d07cb-9087-487a-bbbf-bc3e17fecc4b",
     "summarization": "6f4e65d8-da0f-40d2-9aa4-db582a5a04fd",
     "object-detection": "9c178979-90d9-49d8-9e2c-0f1cf01815d4",
+    "voice-activity-detection": "ccb1ca5a-043d-41a7-8a3b-61017b2796fd",  # smart-turn-v2.json
 }
 _NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 _DEFAULT_PER_PAGE, _MAX_PER_PAGE = 20, 100
@@ -176,8 +174,23 @@ def _embed_schema(info: ModelInfo) -> tuple[dict[str, Any], dict[str, Any]]:
             {"type": "object", "properties": out_props})
 
 
+_INPUT_DOC = "JSON Schema definition for the model's input parameters"
+_OUTPUT_DOC = "JSON Schema definition for the model's output format"
+
+
+def _documented(inp: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {"type": "object", "additionalProperties": True,
+                      "description": _INPUT_DOC, **inp},
+            "output": {"type": "object", "additionalProperties": True,
+                       "description": _OUTPUT_DOC, **out}}
+
+
 def model_schema(model: str | None) -> dict[str, Any]:
-    """``{"input", "output"}`` JSON Schemas for ``model``."""
+    """``{"input", "output"}`` JSON Schemas for ``model`` (see the module docstring)."""
+    return _documented(*_schemas(model))
+
+
+def _schemas(model: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     info = lookup(model or "")
     if info is None:
         raise EmuError(400, 5007, f"No such model {model} or task", req_id=False)
@@ -185,14 +198,13 @@ def model_schema(model: str | None) -> dict[str, Any]:
         output = {"type": "object", "properties": {
             "response": {"type": "string"}, "tool_calls": {"type": "array"},
             "usage": {"type": "object"}}, "required": ["response"]}
-        return {"input": _llm_schema(info), "output": output}
+        return _llm_schema(info), output
     if info.task == "text-embeddings":
-        inp, out = _embed_schema(info)
-        return {"input": inp, "output": out}
+        return _embed_schema(info)
     if info.family == "reranker":
-        return {"input": {"type": "object", "required": ["query", "contexts"], "properties": {
+        return ({"type": "object", "required": ["query", "contexts"], "properties": {
             "query": _STR1, "top_k": {"type": "integer", "minimum": 1},
             "contexts": {"type": "array", "items": {"type": "object", "properties": {
                 "text": _STR1}}}}},
-            "output": {"type": "object", "properties": {"response": {"type": "array"}}}}
-    return {"input": {"type": "object"}, "output": {"type": "object"}}
+            {"type": "object", "properties": {"response": {"type": "array"}}})
+    return {"type": "object"}, {"type": "object"}

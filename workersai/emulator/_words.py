@@ -20,6 +20,8 @@ __all__ = [
     "count_tokens",
     "pieces",
     "sentences",
+    "key_words",
+    "join_words",
 ]
 
 _STOP_TEXT = """
@@ -33,6 +35,8 @@ through to too under until up use used using very want was we were what when whe
 while who whom why will with would you your yours yourself yourselves value return
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
+_GREETINGS = frozenset({"hello", "hi", "hey", "hiya", "thanks", "thank", "greetings",
+                        "morning", "evening", "afternoon", "good", "there"})
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_A-Za-z]+", re.UNICODE)
@@ -88,3 +92,19 @@ def pieces(text: str) -> list[str]:
 def sentences(text: str) -> list[str]:
     """Sentences and lines of ``text``, stripped, empty ones dropped."""
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def key_words(text: str, limit: int) -> list[str]:
+    """Up to ``limit`` distinct words of ``text`` (three letters or more, no stopwords or
+    greetings), in order and as written."""
+    seen: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        low = word.lower()
+        if len(low) >= 3 and low not in STOPWORDS and low not in _GREETINGS:
+            seen.setdefault(low, word)
+    return list(seen.values())[:limit]
+
+
+def join_words(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

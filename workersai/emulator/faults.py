@@ -32,6 +32,15 @@ Replies (bodies are the Cloudflare v4 error envelope):
 * :class:`MalformedJSON` ``(body=...)``: HTTP 200 ``application/json`` that does not parse.
 * :class:`FailureOn200` ``(code=3040, message=...)``: ``"success": false`` on HTTP 200.
 
+Hostile replies (a misbehaving server; each is decided from the request alone):
+
+* :class:`EchoToken` ``(where="request-id")``: echoes the request's bearer token in the
+  ``cf-ai-req-id``/``cf-ray`` headers of a 500 (``"request-id"``), in a 302 ``Location``
+  (``"location"``) or after multi-byte text in a 502 HTML page (``"body"``).
+* :class:`MissingRerankResults` ``(drop=1)``: a rerank reply without its last scores.
+* :class:`PaddedVectors` ``(extra=2)``: embeddings with ``extra`` more dimensions (with
+  ``times=1``, one batch of a call differs from the rest).
+
 Delivery (wrap the normal reply; an SSE event is everything up to a blank line, and a
 non-SSE body counts as one event):
 
@@ -48,6 +57,19 @@ non-SSE body counts as one event):
 * :class:`Chunked` ``(sizes)``: the body re-cut into pieces of these byte sizes (cycled),
   splitting inside multi-byte UTF-8 characters and SSE lines alike.
 * :class:`Combined` ``(*faults)``: several at once, the first outermost.
+
+Hostile delivery (what a misbehaving server or middlebox does; the client's limits and
+deadline must stop each one):
+
+* :class:`Drip` ``(interval=0.5, size=1)``: the body a few bytes at a time, ``interval``
+  seconds apart, so no single read times out.
+* :class:`EndlessLine` ``(after_events=0)``: after that many events, a ``data:`` line that
+  never ends.
+* :class:`HugeBody` ``(size=300 MiB)``: a JSON 200 of that many bytes.
+* :class:`GzipBomb` ``(inflated=2 GiB)``: ``content-encoding: gzip``, about 1 KB per MB
+  inflated.
+* :class:`SilenceAfterDone` ``(seconds=60)``: the stream through ``[DONE]``, then silence
+  before the body ends.
 """
 
 from __future__ import annotations
@@ -63,17 +85,25 @@ from ._fault_kinds import (
     Chunked,
     Combined,
     CutStream,
+    Drip,
+    EchoToken,
+    EndlessLine,
     ErrorEvent,
     ErrorReply,
     FailureOn200,
+    GzipBomb,
     HTMLPage,
+    HugeBody,
     Latency,
     MalformedJSON,
+    MissingRerankResults,
     NoDone,
+    PaddedVectors,
     PlainError,
     RateLimited,
     ResetBeforeBody,
     ServerBusy,
+    SilenceAfterDone,
     Stall,
     Unauthorized,
 )
@@ -92,6 +122,9 @@ __all__ = [
     "HTMLPage",
     "MalformedJSON",
     "FailureOn200",
+    "EchoToken",
+    "MissingRerankResults",
+    "PaddedVectors",
     "Latency",
     "Stall",
     "ResetBeforeBody",
@@ -100,6 +133,11 @@ __all__ = [
     "ErrorEvent",
     "Chunked",
     "Combined",
+    "Drip",
+    "EndlessLine",
+    "HugeBody",
+    "GzipBomb",
+    "SilenceAfterDone",
 ]
 
 

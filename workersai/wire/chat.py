@@ -1,6 +1,8 @@
 """Chat request bodies per model family, and chat replies of every shape -> :class:`Reply`.
 
-Requests follow :func:`workersai.wire.families.chat_rules` (one table row per family):
+Requests follow :func:`workersai.wire.families.chat_rules` (one table row per family,
+narrowed to the fields of the model's published input schema: a field it lacks is not
+sent, a value outside its range is refused; ``docs/conformance.md``):
 ``messages`` (see ``_messages``), sampling options only when set (``0`` is sent),
 ``stop``, tools in the accepted shape, ``tool_choice`` where the model takes it and
 emulated where it does not (classic: ``"none"`` sends no tools, a named tool sends only
@@ -23,6 +25,15 @@ from typing import Any
 from .._json import loads
 from ..errors import InvalidInputError, ResponseFormatError
 from ..types import ChatParams, Endpoint, ForcedTool, Message, Reply, ToolCall, ToolSpec
+from ._conform import (
+    add_instruction,
+    check_bound,
+    check_forced,
+    cut_at_stop,
+    forced,
+    forcing_instruction,
+    lift_image,
+)
 from ._messages import messages_body
 from ._reasoning import split_think
 from ._replies import READERS, finish_reason
@@ -61,22 +72,46 @@ def build_chat_request(
     """
     rules = chat_rules(model, endpoint)
     body: dict[str, Any] = {"model": model} if endpoint == "openai" else {}
+    if rules.image_field:
+        messages, image = lift_image(messages, model)
+        if image is not None:
+            body["image"] = image
     body["messages"] = messages_body(messages, rules)
-    for name in _SAMPLING:
-        value = getattr(params, name)
-        if value is not None:
-            body[name] = value
-    if params.stop:
+    _add_sampling(body, params, rules, model)
+    if params.stop and rules.takes("stop"):
         body["stop"] = list(params.stop)
-    _add_tools(body, params, rules)
+    _add_tools(body, params, rules, model)
     _add_json_mode(body, params, rules, model)
     _add_model_options(body, params, rules, model)
     if stream:
+        if not rules.takes("stream"):
+            raise InvalidInputError(
+                f"{model} does not stream (its published input schema has no stream "
+                "field); call it without streaming"
+            )
         body["stream"] = True
         if rules.stream_usage:
             body["stream_options"] = {"include_usage": True}
     body.update(params.extra)
     return body
+
+
+def _add_sampling(body: dict[str, Any], params: ChatParams, rules: ChatRules, model: str) -> None:
+    """Sampling fields the schema lists, within its bounds; one it lacks is refused
+    unless ``params.extra`` sends it (explicit pass-through wins)."""
+    bounds = {name: (lo, hi) for name, lo, hi in rules.bounds}
+    for name in _SAMPLING:
+        value = getattr(params, name)
+        if value is None or name in params.extra:
+            continue
+        if not rules.takes(name):
+            raise InvalidInputError(
+                f"{model} does not take {name} (its published input schema has no such "
+                "field); pass it in model_kwargs/extra to send it anyway"
+            )
+        if name in bounds:
+            check_bound(model, name, value, *bounds[name])
+        body[name] = value
 
 
 def _tools_to_send(params: ChatParams, rules: ChatRules) -> list[ToolSpec]:
@@ -97,17 +132,25 @@ def _choice_body(choice: Any) -> Any:
     return choice
 
 
-def _add_tools(body: dict[str, Any], params: ChatParams, rules: ChatRules) -> None:
+def _add_tools(
+    body: dict[str, Any], params: ChatParams, rules: ChatRules, model: str
+) -> None:
     tools = _tools_to_send(params, rules)
     if not tools:
         return
+    if not rules.takes("tools"):
+        raise InvalidInputError(
+            f"{model} takes no tools (its published input schema has no tools field)"
+        )
     body["tools"] = tool_specs_body(tools, fill=rules.fill_tool_descriptions)
-    if not rules.tool_choice:
-        return
-    if params.tool_choice is not None:
-        body["tool_choice"] = _choice_body(params.tool_choice)
-    if params.parallel_tool_calls is not None:
+    if params.parallel_tool_calls is not None and rules.parallel_tool_calls:
         body["parallel_tool_calls"] = params.parallel_tool_calls
+    if params.tool_choice is None:
+        return
+    if rules.tool_choice:
+        body["tool_choice"] = _choice_body(params.tool_choice)
+    elif forced(params):
+        add_instruction(body["messages"], forcing_instruction(tools, params.tool_choice))
 
 
 def _add_json_mode(body: dict[str, Any], params: ChatParams, rules: ChatRules, model: str) -> None:
@@ -134,9 +177,12 @@ def _add_json_mode(body: dict[str, Any], params: ChatParams, rules: ChatRules, m
 def _add_model_options(
     body: dict[str, Any], params: ChatParams, rules: ChatRules, model: str
 ) -> None:
-    if params.lora is not None:
+    if params.lora is not None and "lora" not in params.extra:
         if not rules.lora:
-            raise InvalidInputError(f"{model} does not take a LoRA adapter")
+            raise InvalidInputError(
+                f"{model} does not take a LoRA adapter (no lora in its catalog entry or "
+                "published input schema; pass lora in model_kwargs/extra to send it anyway)"
+            )
         body["lora"] = params.lora
     effort = params.reasoning_effort
     if effort is not None:
@@ -146,7 +192,10 @@ def _add_model_options(
             raise InvalidInputError(
                 f"{model} takes reasoning_effort {', '.join(rules.efforts)}, not {effort!r}"
             )
-        body["reasoning_effort"] = effort
+        if rules.effort_field == "reasoning":
+            body["reasoning"] = {"effort": effort}
+        else:
+            body["reasoning_effort"] = effort
 
 
 def parse_chat_reply(result: Any, *, model: str, params: ChatParams) -> Reply:
@@ -162,6 +211,7 @@ def parse_chat_reply(result: Any, *, model: str, params: ChatParams) -> Reply:
     if reply.reasoning is None:
         reply.reasoning, reply.text = split_think(reply.text, think_model=think_in_text(model))
     _salvage(reply, params)
+    _client_side(reply, params, model)
     if params.response_format is not None and reply.parsed is None and reply.text:
         with contextlib.suppress(ValueError):
             reply.parsed = loads(reply.text)
@@ -169,6 +219,26 @@ def parse_chat_reply(result: Any, *, model: str, params: ChatParams) -> Reply:
     reply.finish_reason = finish_reason(reply.finish_reason, has_calls=has_calls)
     reply.model = reply.model or model
     return reply
+
+
+def forcing_emulated(model: str) -> bool:
+    """Whether forced tool use reaches ``model`` as an instruction (no ``tool_choice``)."""
+    try:
+        return not chat_rules(model).tool_choice
+    except InvalidInputError:
+        return False
+
+
+def _client_side(reply: Reply, params: ChatParams, model: str) -> None:
+    """What the model may not do itself: stop sequences, one call, forced calls."""
+    if params.stop and reply.text:
+        reply.text, stopped = cut_at_stop(reply.text, params.stop)
+        if stopped:
+            reply.finish_reason = "stop"
+    if params.parallel_tool_calls is False and len(reply.tool_calls) > 1:
+        reply.tool_calls = reply.tool_calls[:1]
+    has_calls = bool(reply.tool_calls or reply.invalid_tool_calls)
+    check_forced(params, has_calls, model, emulated=forcing_emulated(model))
 
 
 def _salvage(reply: Reply, params: ChatParams) -> None:

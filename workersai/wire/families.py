@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeAlias
 
 from .. import catalog
 from ..catalog import JsonMode, lookup
+from ..catalog.facts import InputFacts, input_facts
 from ..errors import InvalidInputError
 from ..types import Endpoint
 
@@ -76,6 +77,20 @@ class ChatRules:
     think: bool = False
     """Reasoning arrives in the text, ended by ``</think>`` (DeepSeek-R1 style)."""
     efforts: tuple[str, ...] = ()
+    fields: frozenset[str] | None = None
+    """Top-level fields the published input schema lists (``None``: unknown, send all)."""
+    bounds: tuple[tuple[str, float | None, float | None], ...] = ()
+    """``(field, minimum, maximum)`` from the published input schema."""
+    parallel_tool_calls: bool = True
+    """Takes ``parallel_tool_calls`` (else ``False`` is honoured on the client)."""
+    image_field: bool = False
+    """Images go as one top-level ``image`` (bytes as integers); content stays text."""
+    effort_field: Literal["reasoning_effort", "reasoning"] = "reasoning_effort"
+    """Where ``reasoning_effort`` goes: top level, or Responses-style ``reasoning.effort``."""
+
+    def takes(self, name: str) -> bool:
+        """Whether the model's published input schema has top-level field ``name``."""
+        return self.fields is None or name in self.fields
 
 
 _CLASSIC = ChatRules(
@@ -123,16 +138,56 @@ def _openai_endpoint(rules: ChatRules) -> ChatRules:
 message rules of the model's family (merging, text-only content, ids) still apply."""
 
 
+def _json_mode(said: JsonMode | None, fields: frozenset[str]) -> JsonMode | None:
+    """The catalog's JSON mode when the schema has its field, else the schema's own."""
+    if said is not None and said in fields:
+        return said
+    for form in ("response_format", "guided_json"):
+        if form in fields:
+            return form
+    return None
+
+
+def _with_facts(rules: ChatRules, facts: InputFacts) -> ChatRules:
+    """``rules`` narrowed to what the model's published input schema lists."""
+    f = facts.fields
+    effort_field: Literal["reasoning_effort", "reasoning"] = (
+        "reasoning" if "reasoning_effort" not in f and "reasoning" in f else "reasoning_effort"
+    )
+    return replace(
+        rules,
+        fields=f,
+        bounds=tuple((k, lo, hi) for k, (lo, hi) in sorted(facts.bounds.items())),
+        tool_choice="tool_choice" in f,
+        parallel_tool_calls="parallel_tool_calls" in f,
+        stream_usage=rules.stream_usage and "stream_options" in f,
+        fill_tool_descriptions=rules.fill_tool_descriptions or facts.tool_descriptions,
+        json_mode=_json_mode(rules.json_mode, f),
+        lora=rules.lora and "lora" in f,
+        reasoning_effort=rules.reasoning_effort and bool({"reasoning_effort", "reasoning"} & f),
+        effort_field=effort_field,
+        image_field=rules.vision and "image" in f,
+    )
+
+
 @lru_cache(maxsize=512)
 def chat_rules(model: str, endpoint: Endpoint = "native") -> ChatRules:
     """The request rules for ``model`` on ``endpoint``.
+
+    On the native endpoint, a model with a published input schema (see
+    :mod:`workersai.catalog.facts`) gets only the fields that schema lists: the rest is
+    not sent (``stop`` is then applied on the client, forced tool use by instruction;
+    see ``docs/conformance.md``).
 
     Raises:
         InvalidInputError: ``model`` is a known model of another task (e.g. embeddings).
     """
     info = lookup(model)
+    facts = input_facts(model) if endpoint == "native" else None
+    if facts is not None and "messages" not in facts.fields:
+        facts = None  # not a chat schema (prompt-only or another task)
     if info is None:
-        return UNKNOWN_CHAT
+        return UNKNOWN_CHAT if facts is None else _with_facts(UNKNOWN_CHAT, facts)
     base = CHAT_RULES.get(info.family)
     if base is None or info.task != "text-generation":
         raise InvalidInputError(f"{model} is a {info.task} model, not a chat model")
@@ -144,7 +199,9 @@ def chat_rules(model: str, endpoint: Endpoint = "native") -> ChatRules:
         think=info.reasoning == "think",
         efforts=info.reasoning_efforts,
     )
-    return _openai_endpoint(rules) if endpoint == "openai" else rules
+    if endpoint == "openai":
+        return _openai_endpoint(rules)
+    return rules if facts is None else _with_facts(rules, facts)
 
 
 _SHAPE_KEYS: tuple[tuple[str, ReplyShape], ...] = (

@@ -63,7 +63,8 @@ def parse_rerank_result(result: Any, *, n_documents: int, top_k: int | None) -> 
     """Scored documents, best first, at most ``top_k``.
 
     Raises:
-        ResponseFormatError: not a rerank reply, an id out of range or repeated, a bad score.
+        ResponseFormatError: not a rerank reply, an id out of range or repeated, a bad
+            score, or fewer scores than documents asked for (``min(top_k, documents)``).
     """
     items = result.get("response") if isinstance(result, dict) else result
     if not isinstance(items, list):
@@ -71,6 +72,14 @@ def parse_rerank_result(result: Any, *, n_documents: int, top_k: int | None) -> 
     results = [_item(item, n_documents) for item in items]
     if len({r.index for r in results}) != len(results):
         raise ResponseFormatError("rerank reply repeats a document id")
-    results.sort(key=lambda r: (-r.score, r.index))
     _check_top_k(top_k)
+    expected = n_documents if top_k is None else min(top_k, n_documents)
+    if len(results) < expected:  # silently dropping documents would lose them
+        missing = sorted(set(range(n_documents)) - {r.index for r in results})
+        shown = ", ".join(map(str, missing[:10])) + (", ..." if len(missing) > 10 else "")
+        raise ResponseFormatError(
+            f"the reranker scored {len(results)} of {expected} documents "
+            f"(unscored: {shown})"
+        )
+    results.sort(key=lambda r: (-r.score, r.index))
     return results[:top_k] if top_k is not None else results

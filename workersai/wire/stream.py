@@ -27,11 +27,13 @@ from typing import Any
 
 from ..errors import TruncatedStreamError
 from ..types import ChatParams, Reply, StreamDelta, Usage
+from ._conform import StopCutter, check_forced
 from ._reasoning import ThinkSplitter
 from ._replies import finish_reason, text_of
 from ._stream_calls import CallTracker, TextCallBuffer
 from ._tools import arguments_text, offered_tools
 from ._usage import add_usage, read_usage
+from .chat import forcing_emulated
 from .families import think_in_text
 
 __all__ = ["StreamAssembler", "coalesce"]
@@ -62,7 +64,9 @@ class StreamAssembler:
         "_finish",
         "_id",
         "_model",
+        "_params",
         "_reasoning",
+        "_stop",
         "_tail_usage",
         "_text",
         "_think",
@@ -71,6 +75,8 @@ class StreamAssembler:
 
     def __init__(self, model: str, params: ChatParams) -> None:
         self._model = model
+        self._params = params
+        self._stop = StopCutter(params.stop) if params.stop else None
         self._think = ThinkSplitter(think_model=think_in_text(model))
         self._buffer = TextCallBuffer(offered_tools(params))
         self._fast = False  # plain text from here on: no think tag, no JSON tool call
@@ -198,7 +204,10 @@ class StreamAssembler:
             _keep(self._text, token)
             out.append(StreamDelta(text=token))
             return
-        self._fast = self._think.settled and not self._buffer.active
+        if self._stop is not None and self._think.settled and not self._buffer.active:
+            self._stopped_piece(token, out)
+            return
+        self._fast = self._think.settled and not self._buffer.active and self._stop is None
         reasoning, text = self._think.feed(token)
         if reasoning:
             self._reasoning_piece(reasoning, out)
@@ -207,6 +216,19 @@ class StreamAssembler:
         text, calls = self._buffer.feed(text)
         for name, args in calls:
             self._calls.whole(None, name, args, out)
+        if text and self._stop is not None:
+            self._stopped_piece(text, out)
+        elif text:
+            _keep(self._text, text)
+            out.append(StreamDelta(text=text))
+
+    def _stopped_piece(self, text: str, out: list[StreamDelta]) -> None:
+        """Text through the client-side stop cutter (``stop`` given)."""
+        assert self._stop is not None
+        was_stopped = self._stop.stopped
+        text = self._stop.feed(text)
+        if self._stop.stopped and not was_stopped:
+            self._finish = "stop"
         if text:
             _keep(self._text, text)
             out.append(StreamDelta(text=text))
@@ -228,6 +250,12 @@ class StreamAssembler:
             )
         reasoning, text = self._think.flush()  # at most one of these two holds text:
         text = self._buffer.flush() + text  # the buffer only sees text the splitter passed
+        if self._stop is not None:
+            text = self._stop.feed(text) + ("" if self._stop.stopped else self._stop.flush())
+            if self._stop.stopped:
+                self._finish = "stop"
+        emulated = forcing_emulated(self._model)
+        check_forced(self._params, bool(self._calls.calls), self._model, emulated=emulated)
         self._reasoning.append(reasoning)
         self._text.append(text)
         self._final = StreamDelta(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -55,7 +56,7 @@ def test_openai_endpoint_adds_model() -> None:
     assert "model" not in build(LLAMA33)
 
 
-@pytest.mark.parametrize("model", [LLAMA33, GEMMA4, GPT_OSS])
+@pytest.mark.parametrize("model", [LLAMA33, GPT_OSS, UNKNOWN])
 def test_sampling_only_when_set_and_zero_is_sent(model: str) -> None:
     params = ChatParams(
         temperature=0,
@@ -66,7 +67,6 @@ def test_sampling_only_when_set_and_zero_is_sent(model: str) -> None:
         repetition_penalty=1.1,
         frequency_penalty=0.2,
         presence_penalty=0.0,
-        stop=["\n\n", "END"],
     )
     body = build(model, params)
     assert body["temperature"] == 0 and body["presence_penalty"] == 0.0
@@ -77,8 +77,27 @@ def test_sampling_only_when_set_and_zero_is_sent(model: str) -> None:
         "seed": 7,
     }
     assert body["repetition_penalty"] == 1.1 and body["frequency_penalty"] == 0.2
-    assert body["stop"] == ["\n\n", "END"]
     assert set(build(model)) == {"messages"}
+
+
+def test_stop_sent_only_where_the_schema_has_it() -> None:
+    stop = ChatParams(stop=["\n\n", "END"])
+    assert build(GEMMA4, stop)["stop"] == ["\n\n", "END"]
+    assert build(UNKNOWN, stop)["stop"] == ["\n\n", "END"]
+    assert "stop" not in build(LLAMA33, stop) and "stop" not in build(GPT_OSS, stop)
+
+
+def test_sampling_field_the_schema_lacks_is_refused_or_passed_through() -> None:
+    with pytest.raises(InvalidInputError, match="top_k"):
+        build(GEMMA4, ChatParams(top_k=5))
+    assert build(GEMMA4, ChatParams(top_k=5, extra={"top_k": 5}))["top_k"] == 5
+
+
+def test_value_outside_the_schema_range_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match=r"temperature=7 .*range \[0, 5\]"):
+        build(LLAMA33, ChatParams(temperature=7))
+    with pytest.raises(InvalidInputError, match=r"top_p=1.5 .*\[0, 1\]"):
+        build(GEMMA4, ChatParams(top_p=1.5))
 
 
 def test_stream_flag_and_usage_option_per_family() -> None:
@@ -287,14 +306,17 @@ def test_json_mode_refusals() -> None:
 
 
 def test_lora_sent_or_refused() -> None:
-    assert build(MISTRAL, ChatParams(lora="my-adapter"))["lora"] == "my-adapter"
+    assert build(VISION, ChatParams(lora="my-adapter"))["lora"] == "my-adapter"
+    with pytest.raises(InvalidInputError, match="model_kwargs"):  # catalog lora, schema none
+        build(MISTRAL, ChatParams(lora="my-adapter"))
     assert build(UNKNOWN, ChatParams(lora="x"))["lora"] == "x"
     with pytest.raises(InvalidInputError, match="LoRA"):
         build(LLAMA33, ChatParams(lora="my-adapter"))
 
 
 def test_reasoning_effort() -> None:
-    assert build(GPT_OSS, ChatParams(reasoning_effort="high"))["reasoning_effort"] == "high"
+    # gpt-oss's messages form has no reasoning_effort: its schema's own ``reasoning``
+    assert build(GPT_OSS, ChatParams(reasoning_effort="high"))["reasoning"] == {"effort": "high"}
     assert build(GLM, ChatParams(reasoning_effort="low"))["reasoning_effort"] == "low"
     with pytest.raises(InvalidInputError, match="low, medium, high"):
         build(GPT_OSS, ChatParams(reasoning_effort="max"))
@@ -310,17 +332,21 @@ def test_gpt_oss_is_sent_the_messages_form() -> None:
         stream=True,
     )
     assert body["messages"][0] == {"role": "system", "content": "Be brief"}
-    assert body["tools"][0]["function"]["name"] == "getTime" and body["tool_choice"] == "auto"
-    assert body["max_tokens"] == 100 and body["stream_options"] == {"include_usage": True}
+    assert body["tools"][0]["function"]["name"] == "getTime"
+    assert "tool_choice" not in body and "stream_options" not in body  # not in its schema
+    assert body["max_tokens"] == 100
     assert "input" not in body
 
 
 def test_images_as_data_url_parts_for_vision_models() -> None:
     msg = Message("user", [TextPart("What is this?"), ImagePart(PNG, detail="low")])
-    assert build(VISION, messages=[msg])["messages"][0]["content"] == [
+    assert build("@cf/google/gemma-3-12b-it", messages=[msg])["messages"][0]["content"] == [
         {"type": "text", "text": "What is this?"},
         {"type": "image_url", "image_url": {"url": PNG}},
     ]
+    lifted = build(VISION, messages=[msg])  # its schema: text content + top-level image
+    assert lifted["messages"][0]["content"] == "What is this?"
+    assert bytes(lifted["image"]) == base64.b64decode(PNG.split(",")[1])
     chat_parts = build("@cf/moonshotai/kimi-k2.6", messages=[msg])["messages"][0]["content"]
     assert chat_parts[1] == {"type": "image_url", "image_url": {"url": PNG, "detail": "low"}}
 

@@ -1,0 +1,146 @@
+"""Client-side pacing: run a bulk job at the account's rate limit, not into it.
+
+Cloudflare limits Workers AI requests per minute per account and model (per task type,
+with per-model overrides: :func:`limit_per_minute`). A :class:`PaceState` is a token
+bucket in GCRA form (theoretical arrival time) for one ``(account, model)``: requests are
+spaced at ``safety`` x the limit, with a small burst allowance, so that no sliding window
+of the limit's length ever holds more than the limit. It adapts (AIMD): a 429 halves the
+rate and blocks until ``Retry-After``; every success adds back a fiftieth of the ceiling.
+
+:class:`PaceState` is pure (the caller passes the time); :class:`Pacer` is the shared,
+thread-safe registry both client twins use: ``wait = pacer.reserve(...)`` then sleep
+``wait`` (``time.sleep`` or ``asyncio.sleep``), send, and report the outcome.
+
+Knob: :class:`Pacing` (``enabled``, ``per_minute``, ``window``). ``window`` is the limit's
+window in seconds: 60 in real use; a benchmark or test may shrink it to scale time (the
+emulator's ``rate_window`` takes the same number).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import catalog
+
+__all__ = ["PaceState", "Pacer", "Pacing", "PACER", "limit_per_minute"]
+
+SAFETY = 0.97
+"""Fraction of the limit the pacer aims at (wall time at most ~3% over the floor)."""
+BURST = 0.02
+"""Requests sent without spacing, as a fraction of the limit (``SAFETY + BURST < 1``)."""
+DECREASE = 0.5
+"""Multiplicative decrease of the rate on a 429."""
+INCREASE = 0.02
+"""Additive increase per success, as a fraction of the ceiling."""
+MIN_FRACTION = 0.05
+"""The rate never falls below this fraction of the ceiling."""
+
+
+DEFAULT_PER_MINUTE = 300
+"""For a model the catalog does not know: the lowest task default (text generation)."""
+
+
+def limit_per_minute(model: str) -> int:
+    """Requests per minute allowed for ``model``: the catalog's ``rate_limit_per_minute``
+    (Cloudflare's limits page: the per-model override, else the task's default), or
+    :data:`DEFAULT_PER_MINUTE` for an id the catalog does not know."""
+    info = catalog.lookup(model)
+    listed = info.rate_limit_per_minute if info is not None else None
+    return listed if listed is not None and listed > 0 else DEFAULT_PER_MINUTE
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """How a call paces its requests.
+
+    Args:
+        enabled: False sends as fast as concurrency allows (no pacing).
+        per_minute: the limit to stay under; None reads it from the catalog.
+        window: seconds the limit counts over (60; smaller scales time for tests).
+    """
+
+    enabled: bool = True
+    per_minute: int | None = None
+    window: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.per_minute is not None and self.per_minute < 1:
+            raise ValueError(f"per_minute must be >= 1, got {self.per_minute}")
+        if not self.window > 0:
+            raise ValueError(f"window must be > 0, got {self.window}")
+
+
+class PaceState:
+    """One ``(account, model)`` bucket. Times are seconds from one monotonic clock."""
+
+    __slots__ = ("_blocked", "_tat", "burst", "ceiling", "rate", "throttled")
+
+    def __init__(self, per_window: int, window: float) -> None:
+        self.ceiling = SAFETY * per_window / window  # requests per second
+        self.rate = self.ceiling
+        self.burst = max(1.0, math.floor(BURST * per_window))
+        self._tat = -math.inf  # theoretical arrival time of the next request
+        self._blocked = -math.inf
+        self.throttled = 0
+
+    def reserve(self, now: float) -> float:
+        """Take the next slot; seconds to wait before sending (0 when allowed now)."""
+        interval = 1.0 / self.rate
+        tat = max(self._tat, now)
+        send_at = max(now, tat - (self.burst - 1) * interval, self._blocked)
+        self._tat = max(tat, send_at) + interval
+        return send_at - now
+
+    def success(self) -> None:
+        """A request went through: creep back towards the ceiling."""
+        self.rate = min(self.ceiling, self.rate + INCREASE * self.ceiling)
+
+    def throttle(self, now: float, retry_after: float | None) -> None:
+        """A 429: halve the rate and hold every request until ``retry_after`` has passed."""
+        self.throttled += 1
+        self.rate = max(MIN_FRACTION * self.ceiling, self.rate * DECREASE)
+        self._blocked = max(self._blocked, now + (retry_after or 1.0 / self.rate))
+        self._tat = max(self._tat, self._blocked)
+
+
+class Pacer:
+    """Buckets per ``(account, model, limit, window)``, shared by threads and event loops."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._states: dict[tuple[str, str, int, float], PaceState] = {}
+        self._lock = threading.Lock()
+
+    def state(self, account: str, model: str, pacing: Pacing) -> PaceState:
+        per_minute = pacing.per_minute or limit_per_minute(model)
+        key = (account, model, per_minute, pacing.window)
+        with self._lock:
+            found = self._states.get(key)
+            if found is None:
+                found = self._states[key] = PaceState(per_minute, pacing.window)
+            return found
+
+    def reset(self) -> None:
+        """Forget every bucket (a fresh start, e.g. between tests)."""
+        with self._lock:
+            self._states.clear()
+
+    def reserve(self, state: PaceState) -> float:
+        with self._lock:
+            return state.reserve(self.clock())
+
+    def success(self, state: PaceState) -> None:
+        with self._lock:
+            state.success()
+
+    def throttle(self, state: PaceState, retry_after: float | None) -> None:
+        with self._lock:
+            state.throttle(self.clock(), retry_after)
+
+
+PACER = Pacer()
+"""The process-wide pacer: one account's limit is shared by every client in a process."""
