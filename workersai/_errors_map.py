@@ -31,10 +31,10 @@ from .errors import (
     ResponseFormatError,
     ServerError,
 )
+from .wire.envelope import error_entries
 
 __all__ = [
     "clean_message",
-    "envelope_error",
     "error_class",
     "error_from_payload",
     "error_from_response",
@@ -176,38 +176,6 @@ def error_class(status: int | None, codes: list[int], message: str) -> type[APIE
     return cls
 
 
-def _entries(payload: Mapping[str, Any]) -> tuple[list[int], list[str]]:
-    """Codes and messages of ``errors: [...]`` or an OpenAI-style ``error: {...}``."""
-    raw = payload.get("errors")
-    if not isinstance(raw, list):
-        single = payload.get("error")
-        raw = [single] if single else []
-    codes: list[int] = []
-    messages: list[str] = []
-    for item in raw:
-        if isinstance(item, Mapping):
-            code = item.get("code")
-            if isinstance(code, int) and not isinstance(code, bool):
-                codes.append(code)
-            elif isinstance(code, str) and code.isdigit():
-                codes.append(int(code))
-            text = item.get("message")
-            if text is not None:
-                messages.append(clean_message(str(text)))
-        elif item is not None:
-            messages.append(clean_message(str(item)))
-    return codes, messages
-
-
-def envelope_error(payload: Any) -> bool:
-    """Whether a decoded JSON body is an error envelope (also on HTTP 200)."""
-    if not isinstance(payload, dict):
-        return False
-    if payload.get("success") is False:
-        return True
-    return bool(payload.get("errors")) and "result" not in payload
-
-
 def error_from_payload(
     payload: Mapping[str, Any],
     status: int | None,
@@ -216,8 +184,8 @@ def error_from_payload(
     secret: str | None = None,
 ) -> APIError:
     """The typed error for a decoded error envelope."""
-    codes, messages = _entries(payload)
-    messages = [redact(m, secret) for m in messages]
+    codes, texts = error_entries(payload)
+    messages = [redact(clean_message(m), secret) for m in texts]
     if not messages:
         messages = [_status_text(status)]
     return _build(status, codes, messages, headers, secret)

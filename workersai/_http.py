@@ -29,7 +29,6 @@ from ._backend import Binary, Body, RawBody, StreamInfo, Target, rest_path
 from ._deadline import Deadline, check_deadline
 from ._drain import adrain, drain
 from ._errors_map import (
-    envelope_error,
     error_from_payload,
     error_from_response,
     format_error,
@@ -43,6 +42,7 @@ from ._retry import next_delay
 from ._sse import EventReader
 from .config import Config, RequestOptions, Timeouts
 from .types import ResponseMeta
+from .wire.envelope import has_result, is_error_envelope
 
 __all__ = ["AsyncHTTP", "SyncHTTP", "to_error", "USER_AGENT"]
 
@@ -305,11 +305,11 @@ class _Shell:
             raise format_error(
                 "Workers AI sent a malformed JSON body", status, content, self._secret
             )
-        if envelope_error(payload):
+        if is_error_envelope(payload):
             raise error_from_payload(payload, status, headers, secret=self._secret)
         if not call.enveloped:
             return payload, meta
-        if not isinstance(payload, dict) or "result" not in payload:
+        if not has_result(payload):
             raise format_error(
                 "Workers AI answer has no 'result'", status, content, self._secret
             )

@@ -9,7 +9,6 @@ import pytest
 from workersai import errors
 from workersai._errors_map import (
     clean_message,
-    envelope_error,
     error_from_payload,
     error_from_response,
     format_error,
@@ -161,6 +160,8 @@ def test_odd_shapes_never_raise_type_or_key_errors() -> None:
 
 
 def test_envelope_error_detection() -> None:
+    from workersai.wire.envelope import is_error_envelope as envelope_error
+
     assert envelope_error({"success": False, "errors": []})
     assert envelope_error({"errors": [{"code": 1}]})
     assert not envelope_error({"result": {}, "success": True, "errors": []})

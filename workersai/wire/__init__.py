@@ -7,6 +7,8 @@ No I/O, no httpx, no framework imports. One module per concern:
 - ``embeddings``: batch planning, request bodies and vector parsing per embedding family.
 - ``rerank``: reranker request bodies and result parsing.
 - ``families``: model families as data (catalog first, reply shape for unknown ids).
+- ``models``: paging and answers of the models API; ``envelope``: the Cloudflare
+  ``{"result", "success", "errors"}`` envelope (no catalog: the transport reads it).
 
 Private helpers: ``_messages`` (message arrays), ``_tools`` (tool specs, tool calls, ids,
 JSON-text calls), ``_replies`` (one reader per reply shape), ``_reasoning`` (``</think>``
