@@ -92,6 +92,8 @@ def _add_models(sub: Any) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--refresh", action="store_true", help="fetch the list now")
     mode.add_argument("--offline", action="store_true", help="never ask the API")
+    p.add_argument("--all", action="store_true",
+                   help="include retired models (hidden by default: calls to them are refused)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, get_args
 
 from . import catalog
+from ._cli_models import is_retired, models_table
 from ._defaults import DEFAULT_CHAT_MODEL
 from ._progress import progress
-from .catalog import CatalogSnapshot, ModelInfo
+from .catalog import CatalogSnapshot
 from .catalog._live_map import task_slug
 from .config import Config
 from .cost import CallCost, cost_of
@@ -128,29 +129,6 @@ def embed(args: argparse.Namespace, ctx: Context) -> int:
 
 # --- models ----------------------------------------------------------------------------------
 
-_SHORT = {"function_calling": "tools", "vision": "vision", "json_mode": "json",
-          "lora": "lora", "reasoning": "reasoning"}
-
-
-def _caps(info: ModelInfo) -> str:
-    return ",".join(short for cap, short in _SHORT.items() if catalog.has_capability(info, cap))
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.0f}"
-
-
-def models_table(models: Sequence[ModelInfo]) -> str:
-    """Aligned columns: id, task, context, capabilities, neurons per M in/out, deprecation."""
-    head = ("MODEL", "TASK", "CONTEXT", "CAPABILITIES", "N/M IN", "N/M OUT", "DEPRECATED")
-    rows = [head] + [(m.id, m.task, _num(m.context_window), _caps(m) or "-",
-                      _num(m.neurons_per_m_input), _num(m.neurons_per_m_output),
-                      m.deprecation_date or "-") for m in models]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in rows)
-
-
 def _describe(snap: CatalogSnapshot) -> str:
     if snap.source == "shipped":
         return "the table shipped with workersai"
@@ -182,15 +160,23 @@ def _check_task(task: str | None, snap: CatalogSnapshot) -> None:
 
 
 def models(args: argparse.Namespace, ctx: Context) -> int:
-    """The catalog filtered by ``--task`` and ``--capability``."""
+    """The catalog filtered by ``--task`` and ``--capability`` (retired models only with
+    ``--all``): status, prices in their published units, flags."""
     snap = _snapshot(args, ctx)
     _check_task(args.task, snap)
     found = snap.filter(task=args.task, capabilities=tuple(args.capability))
+    hidden = ""
+    if not args.all:  # retired models are refused before sending: hidden unless --all
+        today = catalog._today()
+        kept = [m for m in found if not is_retired(m, today)]
+        if len(kept) < len(found):
+            hidden = f" ({len(found) - len(kept)} retired hidden: --all shows them)"
+        found = kept
     if args.json:
         print(json.dumps([dataclasses.asdict(m) for m in found], indent=2))
     else:
         print(models_table(found))
-    print(f"{len(found)} models, from {_describe(snap)}", file=sys.stderr)
+    print(f"{len(found)} models{hidden}, from {_describe(snap)}", file=sys.stderr)
     return 0
 
 

@@ -103,16 +103,39 @@ class ModelRetiredError(InvalidInputError):
     """The model was retired (its deprecation date has passed); raised before any request.
 
     ``model``, ``date`` (ISO) and ``replacement`` (the model Cloudflare names, or ``None``)
-    say which, when and what to use instead.
+    say which, when and what to use instead; ``task`` is the model's task, ``choose_from``
+    the task to pick a successor from (``task`` unless none of its models is current) and
+    ``recommended`` the models Cloudflare's changelog recommends where it names no
+    per-model replacement.
     """
 
     def __init__(self, model: str, date: str | None = None,
-                 replacement: str | None = None) -> None:
-        instead = (f"use {replacement} instead" if replacement else
-                   "pick a current model from workersai.catalog.models_for_task(task)")
+                 replacement: str | None = None, *, task: str | None = None,
+                 choose_from: str | None = None, recommended: tuple[str, ...] = ()) -> None:
+        what = f"{task} model" if task else "model"
         super().__init__(model if date is None else
-                         f"Workers AI model {model} was retired on {date}; {instead}")
+                         f"Workers AI {what} {model} was retired on {date}; "
+                         f"{retired_advice(task, replacement, recommended, choose_from)}")
         self.model, self.date, self.replacement = model, date, replacement
+        self.task, self.choose_from, self.recommended = task, choose_from or task, recommended
+
+
+def retired_advice(task: str | None, replacement: str | None,
+                   recommended: tuple[str, ...] = (), choose_from: str | None = None) -> str:
+    """What to use instead of a retired model: its replacement, else the recommended
+    models, else the catalog call listing current models of its task."""
+    if replacement:
+        return f"use {replacement} instead"
+    pick = choose_from or task
+    where = f"workersai.catalog.models_for_task({pick!r})" if pick else (
+        "workersai.catalog.models_for_task(...)")
+    lead = ""
+    if task and pick and pick != task:
+        lead = f"no {task} model is current, {pick} models do the job: "
+    if recommended:
+        return (f"{lead}Cloudflare recommends {', '.join(recommended)} "
+                f"(or another current model from {where})")
+    return f"{lead}pick a current model from {where}"
 
 
 class TransportError(WorkersAIError):

@@ -23,6 +23,7 @@ from langchain_workersai.tools import (
     WorkersAITranslationTool,
 )
 from workersai.emulator._tasks import make_png
+from workersai.tasks import DEFAULT_SUMMARY_MODEL, SUMMARY_INSTRUCTION
 
 pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("before_retirements")]
 
@@ -96,11 +97,12 @@ async def test_summary_max_length_from_tool_then_agent(
     text = "One two three. Four five six seven. Eight nine."
     tool = WorkersAISummarizationTool(**emu_kwargs, max_length=4)
     out = await run(tool, {"text": text}, use_async)
-    assert out == {"summary": "One two three.", "model": "@cf/facebook/bart-large-cnn"}
-    assert body(emulator) == {"input_text": text, "max_length": 4}
+    assert out["model"] == DEFAULT_SUMMARY_MODEL and out["summary"]
+    sent = body(emulator)
+    assert [m["content"] for m in sent["messages"]] == [SUMMARY_INSTRUCTION, text]
+    assert sent["max_tokens"] == 4
     out = await run(tool, {"text": text, "max_length": 7}, use_async)
-    assert out["summary"] == "One two three. Four five six seven."
-    assert body(emulator)["max_length"] == 7
+    assert body(emulator)["max_tokens"] == 7
 
 
 def test_empty_text_is_refused_by_the_schema(emu_kwargs: dict[str, Any], emulator: Any) -> None:

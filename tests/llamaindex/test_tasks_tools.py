@@ -28,6 +28,7 @@ from llamaindex_workersai.tools import (
 from workersai import errors as wa
 from workersai.emulator import RateLimited
 from workersai.emulator._tasks import make_png
+from workersai.tasks import DEFAULT_SUMMARY_MODEL, SUMMARY_INSTRUCTION
 
 from .conftest import Target
 
@@ -135,10 +136,12 @@ async def test_translation_and_text_tools(emu_target: Target, use_async: bool) -
     assert out.raw_output["top"] == "NEGATIVE" and json.loads(out.content) == out.raw_output
     summary = WorkersAISummarizationTool(**emu_target.kwargs, max_length=3)
     out = await run(summary, use_async, text="A b c. D e f g. H.")
-    assert out.raw_output == {"summary": "A b c.", "model": "@cf/facebook/bart-large-cnn"}
-    assert body(emu_target) == {"input_text": "A b c. D e f g. H.", "max_length": 3}
+    assert out.raw_output["model"] == DEFAULT_SUMMARY_MODEL and out.raw_output["summary"]
+    sent = body(emu_target)
+    assert [m["content"] for m in sent["messages"]] == [SUMMARY_INSTRUCTION, "A b c. D e f g. H."]
+    assert sent["max_tokens"] == 3
     await run(summary, use_async, text="A b c. D e f g. H.", max_length=9)
-    assert body(emu_target)["max_length"] == 9
+    assert body(emu_target)["max_tokens"] == 9
 
 
 @pytest.mark.parametrize("use_async", [False, True])

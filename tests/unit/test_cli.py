@@ -180,7 +180,7 @@ def test_models_offline_filters_by_task_and_capabilities(
     expected = catalog.filter_models(catalog.MODELS, task="text-generation",
                                      capabilities=["vision", "reasoning"])
     assert ids == [m.id for m in expected] and ids
-    assert out.splitlines()[0].split()[:3] == ["MODEL", "TASK", "CONTEXT"]
+    assert out.splitlines()[0].split()[:4] == ["MODEL", "TASK", "STATUS", "CONTEXT"]
     assert err == f"{len(ids)} models, from the table shipped with workersai\n"
 
 

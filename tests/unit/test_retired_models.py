@@ -118,3 +118,51 @@ def test_fast_and_lora_variants_stay_active() -> None:
                      "@cf/google/gemma-2b-it-lora", "@cf/meta-llama/llama-2-7b-chat-hf-lora"):
         assert catalog.require(model_id).deprecation_date is None, model_id
         assert catalog.warn_if_deprecated(model_id) is False
+
+
+RECOMMENDED = ("@cf/zai-org/glm-4.7-flash", "@cf/google/gemma-4-26b-a4b-it",
+               "@cf/moonshotai/kimi-k2.6")
+
+
+def test_retired_error_names_the_task_and_the_changelog_recommendations() -> None:
+    with pytest.raises(errors.ModelRetiredError) as info:
+        catalog.warn_if_deprecated(RETIRED)
+    text = str(info.value)
+    assert "models_for_task(task)" not in text
+    assert "text-generation model" in text
+    assert "models_for_task('text-generation')" in text
+    assert all(model in text for model in RECOMMENDED)
+    assert info.value.task == "text-generation" and info.value.recommended == RECOMMENDED
+
+
+def test_recommendations_come_from_the_changelog_facts_and_are_current() -> None:
+    from workersai.catalog import _facts
+
+    ids, source = _facts.RECOMMENDED["text-generation"]
+    assert ids == RECOMMENDED == catalog.RECOMMENDED["text-generation"]
+    assert source in _facts.SOURCES
+    for model in ids:
+        assert catalog.require(model).deprecation_date is None
+
+
+@pytest.mark.parametrize("model,task,pick", [
+    ("@cf/unum/uform-gen2-qwen-500m", "image-to-text", "image-to-text"),
+    ("@cf/facebook/bart-large-cnn", "summarization", "text-generation"),
+])
+def test_other_tasks_name_their_own_task(model: str, task: str, pick: str) -> None:
+    with pytest.raises(errors.ModelRetiredError) as info:
+        catalog.warn_if_deprecated(model)
+    text = str(info.value)
+    assert f"{task} model {model}" in text and f"models_for_task({pick!r})" in text
+    assert info.value.task == task and info.value.choose_from == pick
+    assert any(m.task == pick and m.deprecation_date is None for m in catalog.MODELS)
+    # a task with a current model of its own gets no text-generation recommendations
+    assert (info.value.recommended == RECOMMENDED) == (pick == "text-generation")
+
+
+def test_planned_deprecation_warning_gives_the_same_advice(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalog, "_today", lambda: dt.date(2026, 5, 20))
+    with pytest.warns(catalog.DeprecatedModelWarning) as got:
+        catalog.warn_if_deprecated(RETIRED)
+    assert "Cloudflare recommends @cf/zai-org/glm-4.7-flash" in str(got[0].message)

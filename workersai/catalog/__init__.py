@@ -20,12 +20,13 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from .._stack import user_stacklevel
-from ._models import MODELS, Family, JsonMode, ModelInfo, Price, Reasoning, Task
+from ._models import MODELS, RECOMMENDED, Family, JsonMode, ModelInfo, Price, Reasoning, Task
 from ._table import BY_ID as _BY_ID
 from ._table import FREE_DAILY_NEURONS, NEURON_PRICE_USD, on_change
 
 __all__ = [
     "MODELS",
+    "RECOMMENDED",
     "Family",
     "JsonMode",
     "ModelInfo",
@@ -100,7 +101,9 @@ def warn_if_deprecated(model_id: str, today: _dt.date | None = None) -> bool:
     if past and info.aliased_to is None:
         from ..errors import ModelRetiredError  # errors imports nothing of ours
 
-        raise ModelRetiredError(model_id, info.deprecation_date, info.replacement)
+        pick, recommended = _advice(info)
+        raise ModelRetiredError(model_id, info.deprecation_date, info.replacement,
+                                task=info.task, choose_from=pick, recommended=recommended)
     if (past or (date - today).days <= 30) and model_id not in _warned:
         _warned.add(model_id)
         warnings.warn(_deprecation_message(info, past), DeprecatedModelWarning,
@@ -108,13 +111,26 @@ def warn_if_deprecated(model_id: str, today: _dt.date | None = None) -> bool:
     return past
 
 
+def _advice(info: ModelInfo) -> tuple[str, tuple[str, ...]]:
+    """The task to pick a successor from, and the recommended models: the changelog's
+    for the model's task; for a task with no current model left (summarization after
+    bart-large-cnn), text generation's (a chat model given a summarize instruction)."""
+    task: str = info.task
+    if task not in RECOMMENDED and not any(
+            m.deprecation_date is None for m in MODELS if m.task == task):
+        task = "text-generation"
+    return task, RECOMMENDED.get(task, ())
+
+
 def _deprecation_message(info: ModelInfo, past: bool) -> str:
     if past:
         return (f"Workers AI model {info.id} was deprecated on {info.deprecation_date}; "
                 f"Cloudflare serves it with {info.aliased_to} (billed at that model's "
                 f"prices). Name {info.aliased_to} to silence this warning.")
-    instead = (f"move to {info.replacement}" if info.replacement else
-               f"pick a current model from workersai.catalog.models_for_task({info.task!r})")
+    from ..errors import retired_advice
+
+    pick, recommended = _advice(info)
+    instead = retired_advice(info.task, info.replacement, recommended, pick)
     return (f"Workers AI model {info.id} will be retired on {info.deprecation_date} "
             f"(calls then raise ModelRetiredError); {instead}.")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SOURCES", "Deprecation", "DEPRECATIONS", "RATE_LIMITS", "RATE_LIMIT_OVERRIDES",
-           "PAID_ONLY"]
+__all__ = ["SOURCES", "Deprecation", "DEPRECATIONS", "RECOMMENDED", "RATE_LIMITS",
+           "RATE_LIMIT_OVERRIDES", "PAID_ONLY"]
 
 SOURCES: dict[str, tuple[str, str]] = {
     "deprecations-2026-05-08": (
@@ -64,6 +64,13 @@ DEPRECATIONS: dict[str, Deprecation] = {
     )},
 }
 """Model id -> announced deprecation (the published ``planned_deprecation_date`` wins)."""
+
+RECOMMENDED: dict[str, tuple[tuple[str, ...], str]] = {
+    "text-generation": (("@cf/zai-org/glm-4.7-flash", "@cf/google/gemma-4-26b-a4b-it",
+                         "@cf/moonshotai/kimi-k2.6"), _SRC),
+}
+"""Task -> (the models a deprecation changelog recommends instead of retired ones, source).
+Named in :class:`~workersai.errors.ModelRetiredError` where no per-model replacement is."""
 
 RATE_LIMITS: dict[str, int] = {
     "automatic-speech-recognition": 720,

@@ -5,7 +5,7 @@ Source: https://github.com/cloudflare/cloudflare-docs/tree/production/src/conten
 
 from ._info import ModelInfo, Price
 
-__all__ = ["MODELS"]
+__all__ = ["MODELS", "RECOMMENDED"]
 
 MODELS: tuple[ModelInfo, ...] = (
     ModelInfo(
@@ -1444,3 +1444,8 @@ MODELS: tuple[ModelInfo, ...] = (
         description='An open source, community-driven, native audio turn detection model in 2nd version',
     ),
 )
+
+RECOMMENDED: dict[str, tuple[str, ...]] = {
+    'text-generation': ('@cf/zai-org/glm-4.7-flash', '@cf/google/gemma-4-26b-a4b-it', '@cf/moonshotai/kimi-k2.6'),
+}
+"""Task -> models a changelog recommends (``_facts.RECOMMENDED``)."""

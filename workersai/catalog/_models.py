@@ -6,8 +6,8 @@ Kept as the import path other modules use; the types live in ``_info`` and the r
 
 from __future__ import annotations
 
-from ._generated import MODELS
+from ._generated import MODELS, RECOMMENDED
 from ._info import NEURONS_PER_USD, Family, JsonMode, ModelInfo, Price, Reasoning, Task
 
-__all__ = ["MODELS", "NEURONS_PER_USD", "Family", "JsonMode", "ModelInfo", "Price",
+__all__ = ["MODELS", "RECOMMENDED", "NEURONS_PER_USD", "Family", "JsonMode", "ModelInfo", "Price",
            "Reasoning", "Task"]

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import _render
+from . import _facts, _render
 from ._derive import PUBLISHED_DIR, build_models, load_published
 
 __all__ = ["Outputs", "main", "outputs", "regenerate", "snapshot_from_docs",
@@ -52,7 +52,8 @@ def outputs(root: Path = REPO_ROOT, directory: Path = PUBLISHED_DIR) -> Outputs:
     models = build_models(load_published(directory))
     readme = root / "README.md"
     result: Outputs = {
-        directory.parent / "_generated.py": _render.module_source(models, source, taken),
+        directory.parent / "_generated.py": _render.module_source(
+            models, source, taken, {task: ids for task, (ids, _) in _facts.RECOMMENDED.items()}),
         root / "docs" / "models.md": _render.models_doc(models, source, taken, today),
     }
     if readme.exists():

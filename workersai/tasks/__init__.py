@@ -55,7 +55,14 @@ from ._speech import (
     parse_transcript,
     transcribe,
 )
-from ._summarize import asummarize, build_summary_request, parse_summary, summarize
+from ._summarize import (
+    DEFAULT_SUMMARY_MODEL,
+    SUMMARY_INSTRUCTION,
+    asummarize,
+    build_summary_request,
+    parse_summary,
+    summarize,
+)
 from ._translation import (
     INDIC_LANGUAGES,
     TRANSLATION_SPECS,
@@ -122,7 +129,7 @@ __all__ = [
     "IMAGE_SPECS", "ImageSpec", "GENERIC_IMAGE_SPEC", "GENERIC_ASR_SPEC", "GENERIC_TTS_SPEC",
     "ASR_SPECS", "AsrSpec", "TTS_SPECS", "TtsSpec",
     "TRANSLATION_SPECS", "TranslationSpec", "INDIC_LANGUAGES", "AURA_1_VOICES",
-    "DEFAULT_DESCRIBE_PROMPT",
+    "DEFAULT_DESCRIBE_PROMPT", "DEFAULT_SUMMARY_MODEL", "SUMMARY_INSTRUCTION",
     # client protocols
     "SupportsTasks", "SupportsAsyncTasks", "RunResultLike", "RawReplyLike",
     # results and options

@@ -10,6 +10,7 @@ from ..config import RequestOptions
 from ..errors import InvalidInputError, ResponseFormatError
 from ._call import TaskReply, TaskRequest, asend, send
 from ._check import expect_list, image_request, require_text, short
+from ._conform import check_request
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import BinaryEncoding, Classification, Label
 
@@ -29,14 +30,15 @@ def build_text_classification_request(model: str, text: str) -> TaskRequest:
     info = lookup(model)
     if info is not None and info.family == "reranker":
         raise InvalidInputError(f"{short(model)} is a reranker; use Client.rerank")
-    return TaskRequest(model=model, inputs={"text": require_text(model, "text", text)})
+    req = TaskRequest(model=model, inputs={"text": require_text(model, "text", text)})
+    return check_request(req)
 
 
 def build_image_classification_request(
     model: str, image: bytes, encoding: BinaryEncoding = "auto"
 ) -> TaskRequest:
     """The image as a raw body (default) or ``{"image": [uint8...]}``."""
-    return image_request(model, image, encoding, ("raw", "array"))
+    return check_request(image_request(model, image, encoding, ("raw", "array")))
 
 
 def _label(model: str, item: object) -> Label:

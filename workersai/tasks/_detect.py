@@ -8,6 +8,7 @@ from ..config import RequestOptions
 from ..errors import ResponseFormatError
 from ._call import TaskReply, TaskRequest, asend, send
 from ._check import check_range, expect_list, image_request, short
+from ._conform import check_request
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import BinaryEncoding, Box, Detection, Detections
 
@@ -25,7 +26,7 @@ def build_detection_request(
     model: str, image: bytes, encoding: BinaryEncoding = "auto"
 ) -> TaskRequest:
     """The image as a raw body (default) or ``{"image": [uint8...]}``."""
-    return image_request(model, image, encoding, ("raw", "array"))
+    return check_request(image_request(model, image, encoding, ("raw", "array")))
 
 
 def _number(value: Any) -> float | None:

@@ -26,6 +26,7 @@ from ._check import (
     sniff_image,
     uint8_list,
 )
+from ._conform import check_body, takes
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import GeneratedImage, ImageParams
 
@@ -110,7 +111,7 @@ def build_image_request(
     put(body, "negative_prompt", p.negative_prompt)
     put(body, "width", p.width)
     put(body, "height", p.height)
-    put(body, spec.steps_key, p.steps)
+    put(body, _steps_key(model, spec), p.steps)
     put(body, "guidance", p.guidance)
     put(body, "strength", p.strength)
     put(body, "seed", p.seed)
@@ -119,7 +120,15 @@ def build_image_request(
     if p.mask is not None:
         body["mask"] = uint8_list(require_bytes(model, "mask", p.mask))
     body.update(p.extra)
+    check_body(model, body, extra=p.extra)
     return TaskRequest(model=model, inputs=body, binary_reply=spec.binary_reply)
+
+
+def _steps_key(model: str, spec: ImageSpec) -> str:
+    """``spec.steps_key``; for a model not in the table, the name its schema uses."""
+    if model in IMAGE_SPECS or takes(model, spec.steps_key):
+        return spec.steps_key
+    return "steps" if takes(model, "steps") else spec.steps_key
 
 
 def parse_image_reply(model: str, reply: TaskReply) -> GeneratedImage:

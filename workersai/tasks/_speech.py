@@ -24,6 +24,7 @@ from ._check import (
     sniff_audio,
     uint8_list,
 )
+from ._conform import check_body, check_raw
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import Segment, TranscribeParams, Transcript, Word
 
@@ -103,6 +104,7 @@ def _raw_request(
             f"{short(model)}: options ({', '.join(sorted(opts))}) cannot travel with a raw "
             "audio body; use encoding='array'"
         )
+    check_raw(model, opts if spec.query_options else None, extra=p.extra)
     ctype = media or "application/octet-stream"
     return TaskRequest(model=model, data=data, content_type=ctype, query=query)
 
@@ -124,7 +126,9 @@ def build_transcribe_request(
     if encoding == "raw":
         return _raw_request(model, spec, data, p, opts)
     audio_value: Any = uint8_list(data) if encoding == "array" else b64encode(data)
-    return TaskRequest(model=model, inputs={"audio": audio_value, **opts})
+    body = {"audio": audio_value, **opts}
+    check_body(model, body, extra=p.extra)
+    return TaskRequest(model=model, inputs=body)
 
 
 def _num(value: Any) -> float | None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from ._describe import DEFAULT_DESCRIBE_PROMPT
 from ._image import GENERIC_IMAGE_SPEC, IMAGE_SPECS
+from ._summarize import DEFAULT_SUMMARY_MODEL
 from ._translation import INDIC_LANGUAGES, TRANSLATION_SPECS, TranslationSpec
 from ._tts import GENERIC_TTS_SPEC, TTS_SPECS
 
@@ -40,7 +41,7 @@ DEFAULT_TASK_MODELS: dict[str, str] = {
     "transcribe": "@cf/openai/whisper-large-v3-turbo",
     "translate": "@cf/meta/m2m100-1.2b",
     "classify_text": "@cf/huggingface/distilbert-sst-2-int8",
-    "summarize": "@cf/facebook/bart-large-cnn",
+    "summarize": DEFAULT_SUMMARY_MODEL,  # a chat model: bart-large-cnn retired 2026-05-30
     "classify_image": "@cf/microsoft/resnet-50",
     "detect": "@cf/facebook/detr-resnet-50",
     "describe": "@cf/llava-hf/llava-1.5-7b-hf",

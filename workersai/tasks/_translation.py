@@ -15,6 +15,7 @@ from ..config import RequestOptions
 from ..errors import BatchError, InvalidInputError, ResponseFormatError, WorkersAIError
 from ._call import TaskReply, TaskRequest, asend_all, send_all
 from ._check import expect_dict, require_text, short
+from ._conform import check_body
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import Translation
 
@@ -75,6 +76,7 @@ def _single(model: str, text: str, target: str, source: str | None) -> TaskReque
     body: dict[str, Any] = {"text": text, "target_lang": target}
     if source is not None:
         body["source_lang"] = source
+    check_body(model, body)
     return TaskRequest(model=model, inputs=body)
 
 
@@ -99,10 +101,13 @@ def build_translation_requests(
         raise InvalidInputError(f"{short(model)} translates from English only")
     code = _indic_target(model, target)
     size = batch_size or spec.default_batch
-    return [
+    reqs = [
         TaskRequest(model=model, inputs={"text": list(texts[i:i + size]), "target_language": code})
         for i in range(0, len(texts), size)
     ]
+    for req in reqs:
+        check_body(model, req.inputs or {})
+    return reqs
 
 
 def parse_translation_reply(model: str, reply: TaskReply) -> list[str]:

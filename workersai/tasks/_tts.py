@@ -21,6 +21,7 @@ from ._check import (
     short,
     sniff_audio,
 )
+from ._conform import check_body
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import SpeechAudio, SpeechParams
 
@@ -99,6 +100,7 @@ def build_speech_request(
     body: dict[str, Any] = {spec.text_key: text}
     body.update({spec.wire[name]: value for name, value in given.items()})
     body.update(p.extra)
+    check_body(model, body, extra=p.extra)
     return TaskRequest(model=model, inputs=body, binary_reply=True)
 
 

@@ -85,7 +85,7 @@ def _options(form: EmbedForm, params: EmbedParams, model: str) -> dict[str, Any]
 
 
 def _instruction(
-    form: EmbedForm, params: EmbedParams, texts: list[str], native: bool
+    form: EmbedForm, params: EmbedParams, texts: list[str], native: bool, model: str
 ) -> tuple[list[str], dict[str, Any]]:
     """Texts as sent, and the ``instruction`` field if the model takes one."""
     instruction = params.instruction
@@ -95,7 +95,8 @@ def _instruction(
         return [instruction + t for t in texts], {}
     if params.kind != "query" or not native:
         where = "queries" if native else "queries on the native endpoint"
-        raise InvalidInputError(f"this model applies an instruction to {where} only")
+        raise InvalidInputError(f"{model} applies an instruction to {where} only "
+                                "(EmbedParams.instruction with kind='query')")
     return list(texts), {"instruction": instruction}
 
 
@@ -109,7 +110,7 @@ def build_embed_request(
     """
     form = embed_form(model)
     native = endpoint == "native"
-    sent, extra = _instruction(form, params, texts, native)
+    sent, extra = _instruction(form, params, texts, native, model)
     if native:
         key = form.query_key if params.kind == "query" else form.document_key
         body: dict[str, Any] = {key: sent}

@@ -2,7 +2,8 @@
 
 Request ``{"query", "contexts": [{"text"}], "top_k"}``; reply ``{"response": [{"id",
 "score"}]}`` where ``id`` indexes ``contexts``. Results are validated, sorted best first
-(ties by index) and cut to ``top_k`` here too, whatever the service did.
+(ties by index) and cut to ``top_k`` here too, whatever the service did; so ``top_k`` is
+not sent to a model whose published schema lacks it (bge-m3's query/contexts form).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import lookup
+from ..catalog.facts import input_facts
 from ..errors import InvalidInputError, ResponseFormatError
 from ..types import RerankResult
 from .families import RERANK_FAMILIES
@@ -43,7 +45,8 @@ def build_rerank_request(
             raise InvalidInputError(f"document {i} is empty or not a string")
     _check_top_k(top_k)
     body: dict[str, Any] = {"query": query, "contexts": [{"text": d} for d in documents]}
-    if top_k is not None:
+    facts = input_facts(model)
+    if top_k is not None and (facts is None or "top_k" in facts.fields):
         body["top_k"] = top_k
     return body
 

@@ -107,13 +107,15 @@ def test_summary(twin: Twin) -> None:
 
 
 def test_describe_image_array_default_and_sampling(twin: Twin) -> None:
-    params = DescribeParams(max_tokens=40, temperature=0.2, seed=5, top_k=3)
+    params = DescribeParams(max_tokens=40, temperature=0.2)
     d = twin((describe_image, adescribe_image), [Run({"description": " A cat. "})], LLAVA,
              b"\x05\x06", "What is it?", params)
     assert d.text == "A cat."
     assert twin.calls[0]["inputs"] == {"image": [5, 6], "prompt": "What is it?",
-                                       "max_tokens": 40, "temperature": 0.2, "top_k": 3,
-                                       "seed": 5}
+                                       "max_tokens": 40, "temperature": 0.2}
+    # llava's published schema has no seed or top_k: refused, not sent
+    with pytest.raises(InvalidInputError, match=r"llava-1\.5-7b-hf does not take seed, top_k"):
+        build_describe_request(LLAVA, PNG, params=DescribeParams(seed=5, top_k=3))
 
 
 def test_describe_image_base64_and_default_prompt() -> None:
