@@ -227,7 +227,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
             from workersai.types import Message
 
             with Client() as client:  # CLOUDFLARE_ACCOUNT_ID / CLOUDFLARE_API_TOKEN
-                reply = client.chat("@cf/meta/llama-3.1-8b-instruct",
+                reply = client.chat("@cf/meta/llama-3.3-70b-instruct-fp8-fast",
                                     [Message("user", "Say hi")])
                 print(reply.text)
     """
@@ -358,7 +358,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
             async def main() -> None:
                 async with AsyncClient() as client:
                     async for delta in client.stream_chat(
-                        "@cf/meta/llama-3.1-8b-instruct", [Message("user", "Say hi")]
+                        "@cf/meta/llama-3.3-70b-instruct-fp8-fast", [Message("user", "Say hi")]
                     ):
                         print(delta.text, end="")
 

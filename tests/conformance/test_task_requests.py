@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from workersai import Client, catalog, tasks
+from workersai import Client, catalog
 from workersai.catalog import schemas
 from workersai.catalog.facts import input_facts
 from workersai.errors import InvalidInputError, ModelRetiredError
@@ -111,7 +111,7 @@ def _steps_wire(model: str) -> str:
 
 def _image_cases(model: str) -> dict[str, Case]:
     fields = _fields(model)
-    out: dict[str, Case] = {"plain": (lambda c: tasks.generate_image(c, model, "a fox"), [])}
+    out: dict[str, Case] = {"plain": (lambda c: c.tasks.generate_image(model, "a fox"), [])}
     for name, default in _IMAGE_DEFAULTS.items():
         wire = _steps_wire(model) if name == "steps" else name
         lo, hi = _bounds(model, wire, default)
@@ -121,12 +121,12 @@ def _image_cases(model: str) -> dict[str, Case]:
             value = int(value) if name != "guidance" and name != "strength" else value
             params = ImageParams(**{name: value})
             out[f"{name}_{end}"] = (
-                lambda c, p=params: tasks.generate_image(c, model, "a fox", p),
+                lambda c, p=params: c.tasks.generate_image(model, "a fox", p),
                 [] if wire in fields else [name])
     for name in ("negative_prompt", "image", "mask"):
         value: Any = "blurry" if name == "negative_prompt" else PNG
         params = ImageParams(**{name: value})
-        out[name] = (lambda c, p=params: tasks.generate_image(c, model, "a fox", p),
+        out[name] = (lambda c, p=params: c.tasks.generate_image(model, "a fox", p),
                      [] if name in fields else [name])
     return out
 
@@ -166,7 +166,7 @@ def _asr_cases(model: str) -> dict[str, Case]:
             params = TranscribeParams(encoding=encoding, **(
                 {option: _ASR_OPTIONS[option]} if option else {}))
             out[f"{encoding}_{option or 'plain'}"] = (
-                lambda c, p=params: tasks.transcribe(c, model, WAV, p), refuse)
+                lambda c, p=params: c.tasks.transcribe(model, WAV, p), refuse)
     return out
 
 
@@ -182,11 +182,11 @@ def _tts_cases(model: str) -> dict[str, Case]:
     values: dict[str, Any] = {
         "voice": (speakers.get("enum") or ["luna"])[-1], "language": "en",
         "encoding": "mp3", "container": "none", "sample_rate": 24000, "bit_rate": 32000}
-    out: dict[str, Case] = {"plain": (lambda c: tasks.synthesize_speech(c, model, "Hi."), [])}
+    out: dict[str, Case] = {"plain": (lambda c: c.tasks.synthesize_speech(model, "Hi."), [])}
     for name, value in values.items():
         wire = spec.wire.get(name, name)
         params = SpeechParams(**{name: value})
-        out[name] = (lambda c, p=params: tasks.synthesize_speech(c, model, "Hi.", p),
+        out[name] = (lambda c, p=params: c.tasks.synthesize_speech(model, "Hi.", p),
                      [] if wire in fields and name in spec.wire else [name])
     return out
 
@@ -201,21 +201,21 @@ def _translation_cases(model: str) -> dict[str, Case]:
     target = "hi" if indic else "fr"
     many = [f"sentence {i}" for i in range(5)]
     return {
-        "one": (lambda c: tasks.translate(c, model, "Hello", target), []),
-        "with_source": (lambda c: tasks.translate(c, model, "Hello", target, "en"), []),
-        "flores_target": (lambda c: tasks.translate(c, model, "Hello", "hin_Deva"), []),
-        "many_batched": (lambda c: tasks.translate(c, model, many, target, batch_size=2), []),
-        "target_off_list": (lambda c: tasks.translate(c, model, "Hello", "xyz_Latn"),
+        "one": (lambda c: c.tasks.translate(model, "Hello", target), []),
+        "with_source": (lambda c: c.tasks.translate(model, "Hello", target, "en"), []),
+        "flores_target": (lambda c: c.tasks.translate(model, "Hello", "hin_Deva"), []),
+        "many_batched": (lambda c: c.tasks.translate(model, many, target, batch_size=2), []),
+        "target_off_list": (lambda c: c.tasks.translate(model, "Hello", "xyz_Latn"),
                             ["xyz_Latn"] if indic else []),
     }
 
 
 # -- image in: classification, detection, description ---------------------------------
 
-def _image_in_cases(model: str, call: Callable[..., Any]) -> dict[str, Case]:
+def _image_in_cases(model: str, verb: str) -> dict[str, Case]:
     kinds = _audio_kinds(model) | ({"array"} if "'image': {'type': 'array'" in repr(
         schemas.input_schema(model)) else set())
-    return {enc: (lambda c, e=enc: call(c, model, PNG, encoding=e),
+    return {enc: (lambda c, e=enc: getattr(c.tasks, verb)(model, PNG, encoding=e),
                   [] if enc == "auto" or enc in kinds else [enc])
             for enc in ("auto", "raw", "array")}
 
@@ -229,12 +229,12 @@ _SAMPLING = {"max_tokens": (1, 512), "temperature": (0, 1), "top_p": (0, 1), "to
 def _describe_cases(model: str) -> dict[str, Case]:
     fields = _fields(model)
     out: dict[str, Case] = {
-        "plain": (lambda c: tasks.describe_image(c, model, PNG), []),
-        "prompt": (lambda c: tasks.describe_image(c, model, PNG, "How many cats?"), []),
-        "base64": (lambda c: tasks.describe_image(
-            c, model, PNG, params=DescribeParams(encoding="base64")), []),
-        "array": (lambda c: tasks.describe_image(
-            c, model, PNG, params=DescribeParams(encoding="array")),
+        "plain": (lambda c: c.tasks.describe_image(model, PNG), []),
+        "prompt": (lambda c: c.tasks.describe_image(model, PNG, "How many cats?"), []),
+        "base64": (lambda c: c.tasks.describe_image(
+            model, PNG, params=DescribeParams(encoding="base64")), []),
+        "array": (lambda c: c.tasks.describe_image(
+            model, PNG, params=DescribeParams(encoding="array")),
             [] if "'image': {'oneOf': [{'type': 'array'" in repr(schemas.input_schema(model))
             else ["array"]),
     }
@@ -244,7 +244,7 @@ def _describe_cases(model: str) -> dict[str, Case]:
             value = int(value) if name in ("max_tokens", "top_k", "seed") else value
             params = DescribeParams(**{name: value})
             out[f"{name}_{end}"] = (
-                lambda c, p=params: tasks.describe_image(c, model, PNG, params=p),
+                lambda c, p=params: c.tasks.describe_image(model, PNG, params=p),
                 [] if name in fields else [name])
     return out
 
@@ -255,11 +255,11 @@ def _cases() -> list[tuple[str, str, Case]]:
         (IMAGE_MODELS, _image_cases), (ASR_MODELS, _asr_cases), (TTS_MODELS, _tts_cases),
         (TRANSLATION_MODELS, _translation_cases), (DESCRIBE_MODELS, _describe_cases),
         ([m for m in _of("Image Classification") if not is_retired(m)],
-         lambda m: _image_in_cases(m, tasks.classify_image)),
+         lambda m: _image_in_cases(m, "classify_image")),
         ([m for m in _of("Object Detection") if not is_retired(m)],
-         lambda m: _image_in_cases(m, tasks.detect_objects)),
+         lambda m: _image_in_cases(m, "detect_objects")),
         (["@cf/huggingface/distilbert-sst-2-int8"],
-         lambda m: {"text": (lambda c: tasks.classify_text(c, m, "I love it"), [])}),
+         lambda m: {"text": (lambda c: c.tasks.classify_text(m, "I love it"), [])}),
     ]
     for models, make in tables:
         for model in models:
@@ -277,10 +277,10 @@ def test_task_requests_conform(model: str, scenario: str, case: Case) -> None:
 
 
 RETIRED_CALLS: dict[str, Call] = {
-    "@cf/facebook/bart-large-cnn": lambda c: tasks.summarize(
-        c, "@cf/facebook/bart-large-cnn", "A long text."),
-    "@cf/unum/uform-gen2-qwen-500m": lambda c: tasks.describe_image(
-        c, "@cf/unum/uform-gen2-qwen-500m", PNG),
+    "@cf/facebook/bart-large-cnn": lambda c: c.tasks.summarize(
+        "@cf/facebook/bart-large-cnn", "A long text."),
+    "@cf/unum/uform-gen2-qwen-500m": lambda c: c.tasks.describe_image(
+        "@cf/unum/uform-gen2-qwen-500m", PNG),
 }
 
 
@@ -315,16 +315,16 @@ def test_models_without_a_task_api_are_still_reachable_through_run(model: str) -
 
 
 OUT_OF_RANGE: list[tuple[str, str, Call]] = [
-    (m, f"{wire}={hi + 1}", lambda c, m=m, n=name, v=hi + 1: tasks.generate_image(
-        c, m, "a fox", ImageParams(**{n: int(v) if n != "guidance" else v})))
+    (m, f"{wire}={hi + 1}", lambda c, m=m, n=name, v=hi + 1: c.tasks.generate_image(
+        m, "a fox", ImageParams(**{n: int(v) if n != "guidance" else v})))
     for m in IMAGE_MODELS if m not in REFUSED_FORMS
     for name in ("width", "height", "steps", "guidance")
     for wire in [_steps_wire(m) if name == "steps" else name]
     for lo, hi in [(input_facts(m) or pytest.fail()).bounds.get(wire, (None, None))]
     if hi is not None
 ] + [
-    (m, f"{name}={lo - 1}", lambda c, m=m, n=name, v=lo - 1: tasks.describe_image(
-        c, m, PNG, params=DescribeParams(**{n: v})))
+    (m, f"{name}={lo - 1}", lambda c, m=m, n=name, v=lo - 1: c.tasks.describe_image(
+        m, PNG, params=DescribeParams(**{n: v})))
     for m in DESCRIBE_MODELS
     for name, (lo, hi) in (input_facts(m) or pytest.fail()).bounds.items()
     if name in _SAMPLING and lo is not None
@@ -349,13 +349,13 @@ def test_out_of_range_matrix_is_not_empty() -> None:
 def test_extra_fields_are_sent_only_when_passed_explicitly() -> None:
     model = "@cf/stabilityai/stable-diffusion-xl-base-1.0"
     client, cap = task_client()
-    tasks.generate_image(client, model, "a fox", ImageParams(extra={"image_b64": "AAAA"}))
-    tasks.generate_image(client, model, "a fox", ImageParams(extra={"not_in_schema": 1}))
+    client.tasks.generate_image(model, "a fox", ImageParams(extra={"image_b64": "AAAA"}))
+    client.tasks.generate_image(model, "a fox", ImageParams(extra={"not_in_schema": 1}))
     sent = [as_schema_input(model, r) for r in cap.requests]
     assert sent[0]["image_b64"] == "AAAA" and sent[1]["not_in_schema"] == 1
     closed = "@cf/black-forest-labs/flux-1-schnell"  # additionalProperties: false
     with pytest.raises(InvalidInputError, match="not_in_schema"):
-        tasks.generate_image(client, closed, "a fox", ImageParams(extra={"not_in_schema": 1}))
+        client.tasks.generate_image(closed, "a fox", ImageParams(extra={"not_in_schema": 1}))
     assert len(cap.requests) == 2
 
 

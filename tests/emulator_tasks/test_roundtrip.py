@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from workersai import tasks
+from workersai._namespaces import Tasks
 from workersai.client import AsyncClient, Client
 from workersai.emulator._tasks import handle_task, make_wav
 from workersai.errors import BadRequestError, InvalidInputError
@@ -39,6 +40,10 @@ class Bridge:
 
     def __init__(self) -> None:
         self.calls = 0
+
+    @property
+    def tasks(self) -> Tasks:
+        return Tasks(self)
 
     def _post(self, model: str, body: bytes, ctype: str) -> _Out:
         self.calls += 1
@@ -99,21 +104,21 @@ def client(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def test_speech_round_trips_through_tts_and_asr(client: Any) -> None:
-    spoken = tasks.synthesize_speech(client, "@cf/deepgram/aura-1", "good morning friends")
+    spoken = client.tasks.synthesize_speech("@cf/deepgram/aura-1", "good morning friends")
     assert spoken.media_type == "audio/mpeg"
-    heard = tasks.transcribe(client, "@cf/deepgram/nova-3", spoken.data)
+    heard = client.tasks.transcribe("@cf/deepgram/nova-3", spoken.data)
     assert heard.text == "good morning friends"
     assert [w.text for w in heard.words] == ["good", "morning", "friends"]
-    melo = tasks.synthesize_speech(client, "@cf/myshell-ai/melotts", "bonjour")
-    assert tasks.transcribe(client, "@cf/openai/whisper", melo.data).text == "bonjour"
+    melo = client.tasks.synthesize_speech("@cf/myshell-ai/melotts", "bonjour")
+    assert client.tasks.transcribe("@cf/openai/whisper", melo.data).text == "bonjour"
 
 
 def test_whisper_forms_agree(client: Any) -> None:
     wav = make_wav("one two three", seconds=3.0)
-    raw = tasks.transcribe(client, "@cf/openai/whisper", wav)
-    arr = tasks.transcribe(client, "@cf/openai/whisper", wav,
+    raw = client.tasks.transcribe("@cf/openai/whisper", wav)
+    arr = client.tasks.transcribe("@cf/openai/whisper", wav,
                            tasks.TranscribeParams(encoding="array"))
-    turbo = tasks.transcribe(client, "@cf/openai/whisper-large-v3-turbo", wav,
+    turbo = client.tasks.transcribe("@cf/openai/whisper-large-v3-turbo", wav,
                              tasks.TranscribeParams(language="en"))
     assert raw.text == arr.text == turbo.text == "one two three"
     assert [(w.start, w.end) for w in raw.words] == [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)]
@@ -121,44 +126,44 @@ def test_whisper_forms_agree(client: Any) -> None:
 
 
 def test_images_round_trip(client: Any) -> None:
-    sdxl = tasks.generate_image(client, "@cf/stabilityai/stable-diffusion-xl-base-1.0",
+    sdxl = client.tasks.generate_image("@cf/stabilityai/stable-diffusion-xl-base-1.0",
                                 "a lighthouse", tasks.ImageParams(width=256, height=320))
     assert sdxl.media_type == "image/png" and sdxl.data.startswith(b"\x89PNG")
-    said = tasks.describe_image(client, "@cf/llava-hf/llava-1.5-7b-hf", sdxl.data)
+    said = client.tasks.describe_image("@cf/llava-hf/llava-1.5-7b-hf", sdxl.data)
     assert said.text == "The image shows a lighthouse."
-    found = tasks.detect_objects(client, "@cf/facebook/detr-resnet-50", sdxl.data)
+    found = client.tasks.detect_objects("@cf/facebook/detr-resnet-50", sdxl.data)
     assert found.objects and all(o.box.xmax <= 256 and o.box.ymax <= 320 for o in found.objects)
-    labels = tasks.classify_image(client, "@cf/microsoft/resnet-50", sdxl.data)
+    labels = client.tasks.classify_image("@cf/microsoft/resnet-50", sdxl.data)
     assert labels.top is not None and labels.labels == sorted(
         labels.labels, key=lambda lab: lab.score, reverse=True)
-    flux = tasks.generate_image(client, "@cf/black-forest-labs/flux-1-schnell", "a fox",
+    flux = client.tasks.generate_image("@cf/black-forest-labs/flux-1-schnell", "a fox",
                                 tasks.ImageParams(steps=4))
     assert flux.media_type == "image/jpeg"
-    said = tasks.describe_image(client, "@cf/unum/uform-gen2-qwen-500m", flux.data,
+    said = client.tasks.describe_image("@cf/unum/uform-gen2-qwen-500m", flux.data,
                                 params=tasks.DescribeParams(encoding="base64"))
     assert said.text == "The image shows a fox."
 
 
 def test_text_tasks_round_trip(client: Any) -> None:
-    t = tasks.translate(client, "@cf/meta/m2m100-1.2b", ["Hello", "Bye"], "fr")
+    t = client.tasks.translate("@cf/meta/m2m100-1.2b", ["Hello", "Bye"], "fr")
     assert t.texts == ["[fr] Hello", "[fr] Bye"]
-    t = tasks.translate(client, "@cf/ai4bharat/indictrans2-en-indic-1B", ["a", "b", "c"], "hi",
+    t = client.tasks.translate("@cf/ai4bharat/indictrans2-en-indic-1B", ["a", "b", "c"], "hi",
                         batch_size=2)
     assert t.texts == ["[hin_Deva] a", "[hin_Deva] b", "[hin_Deva] c"] and len(t.meta) == 2
-    c = tasks.classify_text(client, "@cf/huggingface/distilbert-sst-2-int8", "I love it")
+    c = client.tasks.classify_text("@cf/huggingface/distilbert-sst-2-int8", "I love it")
     assert c.top is not None and c.top.label == "POSITIVE"
-    s = tasks.summarize(client, "@cf/facebook/bart-large-cnn", "A b c. D e f.", max_length=3)
+    s = client.tasks.summarize("@cf/facebook/bart-large-cnn", "A b c. D e f.", max_length=3)
     assert s.text == "A b c."
 
 
 def test_errors(client: Any) -> None:
     with pytest.raises(InvalidInputError):
-        tasks.generate_image(client, "@cf/black-forest-labs/flux-1-schnell", "x",
+        client.tasks.generate_image("@cf/black-forest-labs/flux-1-schnell", "x",
                              tasks.ImageParams(width=512))
     if isinstance(client, Bridge):
         assert client.calls == 0
     with pytest.raises(BadRequestError) as info:
-        tasks.generate_image(client, "@cf/stabilityai/stable-diffusion-xl-base-1.0", "x",
+        client.tasks.generate_image("@cf/stabilityai/stable-diffusion-xl-base-1.0", "x",
                              tasks.ImageParams(extra={"num_steps": 50}))
     assert info.value.code == 5006 and "num_steps" in info.value.message
 
@@ -171,14 +176,14 @@ async def test_async_client_round_trip() -> None:
     aclient = AsyncClient(account_id=ACCOUNT, api_token="test-token",
                                         http_client=http, max_retries=0)
     try:
-        spoken = await tasks.asynthesize_speech(aclient, "@cf/deepgram/aura-1", "hi there")
-        heard = await tasks.atranscribe(aclient, "@cf/deepgram/nova-3", spoken.data)
+        spoken = await aclient.tasks.synthesize_speech("@cf/deepgram/aura-1", "hi there")
+        heard = await aclient.tasks.transcribe("@cf/deepgram/nova-3", spoken.data)
         assert heard.text == "hi there" and heard.meta.request_id == "emu-1"
-        t = await tasks.atranslate(aclient, "@cf/meta/m2m100-1.2b", ["a", "b", "c"], "de",
+        t = await aclient.tasks.translate("@cf/meta/m2m100-1.2b", ["a", "b", "c"], "de",
                                    max_concurrency=2)
         assert t.texts == ["[de] a", "[de] b", "[de] c"]
-        image = await tasks.agenerate_image(
-            aclient, "@cf/stabilityai/stable-diffusion-xl-base-1.0", "x",
+        image = await aclient.tasks.generate_image(
+            "@cf/stabilityai/stable-diffusion-xl-base-1.0", "x",
             tasks.ImageParams(width=256, height=256))
         assert image.media_type == "image/png"
     finally:

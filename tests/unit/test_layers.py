@@ -22,8 +22,9 @@ FRONT_ENDS = ("langchain_workersai", "llamaindex_workersai")
 CATALOG = "workersai.catalog"
 EMULATOR = "workersai.emulator"
 TRANSPORT = frozenset({
-    "workersai._http", "workersai._backend", "workersai.binding", "workersai._binding_js",
-    "workersai._sse", "workersai._retry", "workersai._errors_map", "workersai.config",
+    "workersai._http", "workersai._http_shell", "workersai._backend", "workersai.binding",
+    "workersai._binding_js", "workersai._sse", "workersai._retry", "workersai._errors_map",
+    "workersai.config",
 })
 """The only I/O and the pure helpers it uses."""
 CLIENT_AND_ABOVE = frozenset({"workersai.client", "workersai.tasks", "workersai.batch"})
