@@ -80,14 +80,32 @@ def test_parallel_tool_calls_false_keeps_the_first_call_where_not_sent() -> None
     assert [c.name for c in reply.tool_calls] == ["lookup"]
 
 
-def test_schema_fix_makes_the_batch_branch_require_requests() -> None:
-    for fix in schemas.SCHEMA_FIXES:
-        for model in fix.models:
+def test_every_schema_fix_is_applied_by_the_loader() -> None:
+    """One list (``_fixes.FIXES``): each entry changes some published schema, and the
+    loader's schema refuses ``{}`` where the published one took it."""
+    applied: dict[str, list[str]] = {fix.name: [] for fix in schemas.FIXES}
+    for model in sorted(schemas.published_ids()):
+        for name in schemas.fixes_applied(model):
+            applied[name].append(model)
+    for name, models in applied.items():
+        assert models, f"fix {name!r} changes no published schema (fixed upstream?)"
+        for model in models:
             raw = (schemas.definition(model) or {})["schema"]["input"]
-            assert jsonschema.validators.validator_for(raw)(raw).is_valid({"x": 1}), model
+            assert jsonschema.validators.validator_for(raw)(raw).is_valid({}), model
             fixed = schemas.input_schema(model)
-            assert fixed is not None and not jsonschema.validators.validator_for(fixed)(
-                fixed).is_valid({"x": 1}), model
+            assert fixed is not None and fixed != raw, model
+            assert not jsonschema.validators.validator_for(fixed)(fixed).is_valid({}), model
+
+
+def test_the_loader_and_the_fix_list_are_one() -> None:
+    from workersai.catalog import _fixes
+
+    assert schemas.FIXES is _fixes.FIXES
+    raw = (schemas.definition("@cf/deepgram/aura-2-en") or {})["schema"]["input"]
+    assert schemas.input_schema("@cf/deepgram/aura-2-en") == _fixes.validation_schema(
+        "@cf/deepgram/aura-2-en", raw)
+    assert schemas.fixes_applied("@cf/meta/llama-3.1-8b-instruct") == ()
+    assert schemas.fixes_applied("@cf/not/in-the-snapshot") == ()
 
 
 def test_every_chat_schema_rejects_a_body_without_input() -> None:
