@@ -80,13 +80,13 @@ def definition(model_id: str) -> dict[str, Any] | None:
     return copy.deepcopy(data) if data is not None else None
 
 
-@lru_cache(maxsize=256)
-def _fixed_input(model_id: str) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+@lru_cache(maxsize=512)
+def _fixed(model_id: str, part: str) -> tuple[dict[str, Any], tuple[str, ...]] | None:
     data = _load(model_id)
-    schema = (data or {}).get("schema", {}).get("input")
+    schema = (data or {}).get("schema", {}).get(part)
     if not isinstance(schema, dict):
         return None
-    fixed, applied = apply_fixes(model_id, schema)
+    fixed, applied = apply_fixes(model_id, schema, part=part)
     return fixed, tuple(applied)
 
 
@@ -94,25 +94,26 @@ def input_schema(model_id: str) -> dict[str, Any] | None:
     """The published input schema with :data:`FIXES` applied, or ``None`` when the model
     is not in the snapshot or its definition carries no schema. Shared and cached: do not
     modify it."""
-    fixed = _fixed_input(model_id)
+    fixed = _fixed(model_id, "input")
     return fixed[0] if fixed is not None else None
 
 
-def fixes_applied(model_id: str) -> tuple[str, ...]:
-    """Names of the :data:`FIXES` that changed ``model_id``'s published input schema."""
-    fixed = _fixed_input(model_id)
+def fixes_applied(model_id: str, part: str = "input") -> tuple[str, ...]:
+    """Names of the :data:`FIXES` that changed ``model_id``'s published ``part``
+    (``input`` or ``output``) schema."""
+    fixed = _fixed(model_id, part)
     return fixed[1] if fixed is not None else ()
 
 
 def output_schema(model_id: str) -> dict[str, Any] | None:
-    """The published output schema (unchanged), or ``None``. Shared: do not modify it."""
-    data = _load(model_id)
-    schema = (data or {}).get("schema", {}).get("output")
-    return schema if isinstance(schema, dict) else None
+    """The published output schema with the output :data:`FIXES` applied, or ``None``.
+    Shared and cached: do not modify it."""
+    fixed = _fixed(model_id, "output")
+    return fixed[0] if fixed is not None else None
 
 
 def _clear() -> None:
     """Forget loaded files (tests that add snapshot files)."""
     _files.cache_clear()
     _load.cache_clear()
-    _fixed_input.cache_clear()
+    _fixed.cache_clear()
