@@ -110,7 +110,9 @@ def _null_response_beside_calls(schema: Schema) -> bool:
     changed = False
     for branch in [schema, *(schema.get("oneOf") or [])]:
         props = branch.get("properties") if isinstance(branch, dict) else None
-        response = props.get("response") if isinstance(props, dict) else None
+        if not isinstance(props, dict):
+            continue
+        response = props.get("response")
         if (isinstance(response, dict) and response.get("type") == "string"
                 and "tool_calls" in props):
             response["type"] = ["string", "null"]
