@@ -16,7 +16,7 @@ GW = {"cf-aig-gateway-id": "my-gateway"}
 def test_batch_flow_queued_running_done(emu: Emulator) -> None:
     q = {"queueRequest": "true"}
     body = {"requests": [{**user("Tell me about cats"), "external_reference": "a"},
-                         {"messages": []}, {"prompt": "Hello"}]}
+                         {"prompt": "a", **user("b")}, {"prompt": "Hello"}]}
     submitted = run(emu, CLASSIC, body, query=q).result
     assert submitted["status"] == "queued" and submitted["model"] == CLASSIC
     rid = submitted["request_id"]

@@ -187,7 +187,7 @@ def test_docs_snippet_runs() -> None:
     from pathlib import Path
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
-    (block,) = re.findall(r"```python\n(.*?)```", doc.read_text(), re.DOTALL)
+    block = re.findall(r"```python\n(.*?)```", doc.read_text(), re.DOTALL)[0]
     namespace: dict[str, object] = {}
     exec(block, namespace)
     assert str(namespace["step"]).startswith("Thought: ")
@@ -211,9 +211,18 @@ def _after_call(name: str, args: str, result: str) -> list[dict[str, Any]]:
             {"role": "tool", "tool_call_id": "c1", "content": result}]
 
 
+def _described(tool: dict[str, Any]) -> dict[str, Any]:
+    """The tool as the client sends it to a classic model: its published schema wants a
+    description on every parameter (the client fills in the parameter's name)."""
+    params = tool["parameters"]
+    props = {k: {"description": k, **v} for k, v in params.get("properties", {}).items()}
+    return {**tool, "parameters": {**params, "properties": props}}
+
+
 def _calls(emu: Emulator, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
            **extra: Any) -> list[dict[str, Any]]:
-    reply = run(emu, CLASSIC, {"messages": messages, "tools": tools, **extra}).result
+    body = {"messages": messages, "tools": [_described(t) for t in tools], **extra}
+    reply = run(emu, CLASSIC, body).result
     return list(reply.get("tool_calls") or [])
 
 
@@ -242,7 +251,8 @@ def test_schema_tool_alone_or_without_a_gathering_match(emu: Emulator) -> None:
     hello = _user("Hello")
     assert _calls(emu, hello, [flights, WEATHER_SCHEMA]) == []
     required = run(emu, GPT_OSS, {"messages": hello, "tool_choice": "required", "tools": [
-        {"type": "function", "function": t} for t in (flights, WEATHER_SCHEMA)]}).result
+        {"type": "function", "function": _described(t)} for t in (flights, WEATHER_SCHEMA)]}
+        ).result
     call_names = [c["function"]["name"] for c in required["choices"][0]["message"]["tool_calls"]]
     assert call_names == ["Weather"]
 

@@ -105,12 +105,15 @@ def test_batch_queued_against_emulator(make_chat: Callable[..., ChatWorkersAI],
     assert submit["requests"][1]["messages"] == [{"role": "user", "content": "What is 2+2?"}]
 
 
-def test_batch_queued_failures(make_chat: Callable[..., ChatWorkersAI]) -> None:
+def test_batch_queued_failures(make_chat: Callable[..., ChatWorkersAI],
+                               emulator: Emulator) -> None:
     llm = make_chat(model=LLM)
+    # the service refuses items (max_tokens=0 passes the published schema: no minimum)
+    emulator.batches.fail_items(0, 1, code=5006, message="AiError: Bad input: Error: x")
     with pytest.raises(errors.BatchError) as info:
-        llm.batch_queued(["a", "b"], max_tokens=0, poll_interval=0)  # the service's refusal
+        llm.batch_queued(["a", "b"], poll_interval=0)
     assert info.value.results == [None, None] and info.value.failed_indices == [0, 1]
-    out = llm.batch_queued(["a"], max_tokens=0, poll_interval=0, return_exceptions=True)
+    out = llm.batch_queued(["a"], poll_interval=0, return_exceptions=True)
     assert isinstance(out[0], ModelInvalidRequestError)
     with pytest.raises(TypeError, match="no_such_knob"):  # like invoke(...)
         llm.batch_queued(["a"], no_such_knob=1)

@@ -57,7 +57,8 @@ def user(text: str) -> dict[str, Any]:
 
 def test_run_batch_in_order_with_item_failure_and_progress(twin: Twin) -> None:
     seen: list[wb.BatchProgress] = []
-    inputs = [user("Tell me about cats"), {"messages": []}, {"prompt": "Hello"}]
+    # the middle item fails the model's input schema (both prompt and messages)
+    inputs = [user("Tell me about cats"), {"prompt": "a", **user("b")}, {"prompt": "Hello"}]
     out = twin("run_batch", LLM, inputs, on_progress=seen.append, **FAST)
     assert isinstance(out.results[0]["response"], str) and out.results[1] is None
     assert isinstance(out.results[2]["response"], str)
@@ -86,8 +87,8 @@ def test_failures_on_demand_and_any_response_order_end_to_end(
 
 def test_raise_on_failure_carries_results_and_failures(twin: Twin) -> None:
     with pytest.raises(errors.BatchError) as info:
-        twin("run_batch", LLM, [{"prompt": "Hi"}, {"messages": []}], raise_on_failure=True,
-             **FAST)
+        twin("run_batch", LLM, [{"prompt": "Hi"}, {"prompt": "a", **user("b")}],
+             raise_on_failure=True, **FAST)
     assert info.value.results[0] is not None and info.value.results[1] is None
     assert info.value.failed_indices == [1]
 

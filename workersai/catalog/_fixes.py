@@ -1,8 +1,10 @@
-"""Repairs to defective published input schemas, applied in a derived layer only.
+"""Repairs to defective published schemas, applied in a derived layer only.
 
 The snapshot files stay exactly as Cloudflare publishes them. A validator (the emulator,
 request conformance checks) should validate against :func:`validation_schema`, which
-applies every :data:`FIXES` entry that matches the model to a deep copy.
+applies every :data:`FIXES` entry that matches the model to a deep copy. Most fixes repair
+input schemas; an entry with ``part="output"`` repairs output schemas (what replies are
+checked against), applied by ``apply_fixes(..., part="output")``.
 
 Each fix names the defect, the models it was seen on, and why the repair is right. A test
 checks that every fix still changes its schema (so a fixed upstream schema is noticed) and
@@ -32,6 +34,8 @@ class SchemaFix:
     """fnmatch patterns of the model ids it applies to."""
     why: str
     apply: Callable[[Schema], bool]
+    part: str = "input"
+    """Which schema it repairs: ``input`` or ``output``."""
 
     def matches(self, model_id: str) -> bool:
         """Whether this fix applies to ``model_id``."""
@@ -86,6 +90,53 @@ def _require_image_in_object_branch(schema: Schema) -> bool:
     return changed
 
 
+def _branch_accepts_empty(schema: Schema, branch: Any) -> bool:
+    outer = {k: v for k, v in schema.items() if k != "oneOf"}
+    return isinstance(branch, dict) and accepts_empty_object({**outer, **branch})
+
+
+def _require_request_id(schema: Schema) -> bool:
+    changed = False
+    for branch in schema.get("oneOf") or []:
+        props = branch.get("properties") if isinstance(branch, dict) else None
+        if isinstance(props, dict) and set(props) == {"request_id"} and not branch.get(
+                "required"):
+            branch["required"] = ["request_id"]
+            changed = True
+    return changed
+
+
+def _null_response_beside_calls(schema: Schema) -> bool:
+    changed = False
+    for branch in [schema, *(schema.get("oneOf") or [])]:
+        props = branch.get("properties") if isinstance(branch, dict) else None
+        if not isinstance(props, dict):
+            continue
+        response = props.get("response")
+        if (isinstance(response, dict) and response.get("type") == "string"
+                and "tool_calls" in props):
+            response["type"] = ["string", "null"]
+            changed = True
+    return changed
+
+
+def _object_branch(schema: Schema, branch: Any) -> bool:
+    merged = {**{k: v for k, v in schema.items() if k != "oneOf"}, **branch} if isinstance(
+        branch, dict) else {}
+    return merged.get("type") == "object" or (merged.get("type") is None and bool(merged))
+
+
+def _loosen_overlapping_one_of(schema: Schema) -> bool:
+    branches = schema.get("oneOf")
+    if not isinstance(branches, list):
+        return False
+    objects = [b for b in branches if _object_branch(schema, b)]
+    if len(objects) < 2 or not any(_branch_accepts_empty(schema, b) for b in objects):
+        return False
+    schema["anyOf"] = schema.pop("oneOf")
+    return True
+
+
 FIXES: tuple[SchemaFix, ...] = (
     SchemaFix(
         "async-batch branch never required",
@@ -121,14 +172,43 @@ FIXES: tuple[SchemaFix, ...] = (
         "The JSON branch of oneOf (beside the raw binary body) declares `image` but does "
         "not require it, so {} matches; detection needs the image.",
         _require_image_in_object_branch),
+    SchemaFix(
+        "classic response null beside tool calls",
+        ("*",),  # every classic text-generation output schema (response + tool_calls)
+        "The classic reply declares `response` a string, yet the service answers a tool "
+        "call with `\"response\": null` beside `tool_calls` (captured reply, reference "
+        "section 2.7). Validating replies against the published type would reject real "
+        "ones, so `response` may be null.",
+        _null_response_beside_calls, part="output"),
+    SchemaFix(
+        "async response branch never required",
+        ("*",),  # the output twin of the first fix: bge-*, omni-bge, bge-m3, qwen3-30b,
+        # gemma-sea-lion-v4
+        "The output `oneOf` lists an 'Async response' branch whose only property is "
+        "`request_id` but which requires nothing, so every reply object matches it as well "
+        "as its real branch and fails `oneOf`. The service answers a queued request with "
+        "`request_id`, so the branch requires it.",
+        _require_request_id, part="output"),
+    SchemaFix(
+        "output oneOf branches that overlap",
+        ("*",),  # seen on bge-*, omni-bge, bge-m3, qwen3-30b-a3b-fp8, gemma-sea-lion-v4
+        "An output `oneOf` of two or more object branches of which one requires nothing "
+        "(bge's reply branch beside the async `{request_id}` one; bge-m3's three reply "
+        "forms; qwen3-30b's and gemma-sea-lion's chat and text completions) fails every "
+        "reply that also matches a sibling: the async `{request_id}` answer matches the "
+        "reply branch too. Read as `anyOf`: a reply must match at least one branch.",
+        _loosen_overlapping_one_of, part="output"),
 )
 """Every repair, in the order applied."""
 
 
-def apply_fixes(model_id: str, schema: Mapping[str, Any]) -> tuple[Schema, list[str]]:
-    """A repaired deep copy of ``schema`` and the names of the fixes that changed it."""
+def apply_fixes(model_id: str, schema: Mapping[str, Any], *, part: str = "input"
+                ) -> tuple[Schema, list[str]]:
+    """A repaired deep copy of ``schema`` (the model's ``part`` schema) and the names of
+    the fixes that changed it."""
     fixed: Schema = copy.deepcopy(dict(schema))
-    applied = [fix.name for fix in FIXES if fix.matches(model_id) and fix.apply(fixed)]
+    applied = [fix.name for fix in FIXES
+               if fix.part == part and fix.matches(model_id) and fix.apply(fixed)]
     return fixed, applied
 
 

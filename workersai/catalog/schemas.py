@@ -5,9 +5,10 @@ publishes them in cloudflare-docs ``src/content/workers-ai-models/``; provenance
 ``_snapshot.json``) holds each model's definition with ``schema.input`` and
 ``schema.output`` as JSON Schema. A file's ``name`` field is the model id.
 
-Schemas are returned *fixed*: :data:`SCHEMA_FIXES` lists, in one place, every change
-made to a published schema before it is used for validation (which models, what
-changes, why). Everything else is exactly as published. Pure data: no client, no
+Input schemas are returned *fixed*: :data:`FIXES` (defined in :mod:`._fixes`, the one
+list) names every repair made to a published schema before it is used for validation
+(which models, what defect, why); :func:`fixes_applied` says which ones changed a given
+model's schema. Everything else is exactly as published. Pure data: no client, no
 transport; each file is read at most once per process.
 
 Example:
@@ -22,16 +23,17 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ._fixes import FIXES, SchemaFix, apply_fixes
+
 __all__ = [
+    "FIXES",
     "SchemaFix",
-    "SCHEMA_FIXES",
     "definition",
+    "fixes_applied",
     "input_schema",
     "output_schema",
     "published_ids",
@@ -39,67 +41,6 @@ __all__ = [
 
 _PACKAGE = "workersai.catalog"
 _FOLDER = "published"
-
-
-def _branches(schema: Any) -> Iterator[dict[str, Any]]:
-    """Every ``oneOf``/``anyOf`` alternative below ``schema`` (depth first)."""
-    if not isinstance(schema, dict):
-        return
-    for key in ("oneOf", "anyOf"):
-        for branch in schema.get(key) or ():
-            if isinstance(branch, dict):
-                yield branch
-                yield from _branches(branch)
-
-
-def _require_requests(schema: dict[str, Any]) -> list[str]:
-    """Make each async-batch branch (``properties: {requests}``, nothing required)
-    require ``requests``; returns the JSON pointers of the branches changed."""
-    changed = []
-    for branch in _branches(schema):
-        props = branch.get("properties")
-        if isinstance(props, dict) and set(props) == {"requests"} and not branch.get("required"):
-            branch["required"] = ["requests"]
-            changed.append(str(branch.get("title") or "requests branch"))
-    return changed
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaFix:
-    """One documented change to published input schemas."""
-
-    models: tuple[str, ...]
-    """Model ids known (in the snapshot) to need it; ``apply`` is safe on any schema and
-    runs on every model, so a newly published file with the same defect is fixed too."""
-    change: str
-    why: str
-    apply: Callable[[dict[str, Any]], list[str]]
-    """Edits an input schema in place; returns what it changed (empty: not affected)."""
-
-
-SCHEMA_FIXES: tuple[SchemaFix, ...] = (
-    SchemaFix(
-        models=(
-            "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
-            "@cf/moonshotai/kimi-k2.6",
-            "@cf/moonshotai/kimi-k2.7-code",
-            "@cf/google/gemma-4-26b-a4b-it",
-            "@cf/zai-org/glm-5.2",
-            "@cf/zai-org/glm-5.3",
-            "@cf/zai-org/glm-5.3-flash",
-            "@cf/qwen/qwen3.8-27b",
-        ),
-        change="the async-batch branch (properties: {requests}) gets required: [requests]",
-        why=(
-            "the published branch requires nothing, so every object matches the "
-            "oneOf/anyOf and validation accepts any body; the service only takes the "
-            "batch form when `requests` is present (gpt-oss's Responses_Async branch "
-            "already says so)"
-        ),
-        apply=_require_requests,
-    ),
-)
-"""Every change made to a published schema, applied in order by :func:`input_schema`."""
 
 
 @lru_cache(maxsize=1)
@@ -139,34 +80,40 @@ def definition(model_id: str) -> dict[str, Any] | None:
     return copy.deepcopy(data) if data is not None else None
 
 
-@lru_cache(maxsize=256)
-def _fixed_input(model_id: str) -> dict[str, Any] | None:
+@lru_cache(maxsize=512)
+def _fixed(model_id: str, part: str) -> tuple[dict[str, Any], tuple[str, ...]] | None:
     data = _load(model_id)
-    schema = (data or {}).get("schema", {}).get("input")
+    schema = (data or {}).get("schema", {}).get(part)
     if not isinstance(schema, dict):
         return None
-    fixed = copy.deepcopy(schema)
-    for fix in SCHEMA_FIXES:
-        fix.apply(fixed)
-    return fixed
+    fixed, applied = apply_fixes(model_id, schema, part=part)
+    return fixed, tuple(applied)
 
 
 def input_schema(model_id: str) -> dict[str, Any] | None:
-    """The published input schema with :data:`SCHEMA_FIXES` applied, or ``None`` when
-    the model is not in the snapshot or its definition carries no schema. Shared and
-    cached: do not modify it."""
-    return _fixed_input(model_id)
+    """The published input schema with :data:`FIXES` applied, or ``None`` when the model
+    is not in the snapshot or its definition carries no schema. Shared and cached: do not
+    modify it."""
+    fixed = _fixed(model_id, "input")
+    return fixed[0] if fixed is not None else None
+
+
+def fixes_applied(model_id: str, part: str = "input") -> tuple[str, ...]:
+    """Names of the :data:`FIXES` that changed ``model_id``'s published ``part``
+    (``input`` or ``output``) schema."""
+    fixed = _fixed(model_id, part)
+    return fixed[1] if fixed is not None else ()
 
 
 def output_schema(model_id: str) -> dict[str, Any] | None:
-    """The published output schema (unchanged), or ``None``. Shared: do not modify it."""
-    data = _load(model_id)
-    schema = (data or {}).get("schema", {}).get("output")
-    return schema if isinstance(schema, dict) else None
+    """The published output schema with the output :data:`FIXES` applied, or ``None``.
+    Shared and cached: do not modify it."""
+    fixed = _fixed(model_id, "output")
+    return fixed[0] if fixed is not None else None
 
 
 def _clear() -> None:
     """Forget loaded files (tests that add snapshot files)."""
     _files.cache_clear()
     _load.cache_clear()
-    _fixed_input.cache_clear()
+    _fixed.cache_clear()

@@ -19,7 +19,9 @@ Replies: HTTP 200 ``{"result", "success": true, "errors": [], "messages": []}`` 
 ``cf-ray``. Missing or wrong ``Authorization: Bearer`` -> 401, code 10000, no
 ``cf-ai-req-id``. A malformed account id -> 400 with codes 7003 and 7000; an unknown
 path -> 404, code 7000. Unknown model -> 400, 5007; LoRA on a model without it -> 405,
-5005; a paid-only model with ``free_plan=True`` -> 403; bad input -> 400, 5006.
+5005; a paid-only model with ``free_plan=True`` -> 403; bad input -> 400, 5006: a model
+in the snapshot is held to its published input schema (``_schema_check``), others and the
+``/ai/v1`` routes to the hand rules of ``_validate``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..catalog import ModelInfo, lookup
+from ..catalog.facts import input_facts
 from . import _embed, _models_api
 from ._answer import answer, inline_reasoning, read_conversation
 from ._batch import BatchQueue
@@ -43,6 +46,7 @@ from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_rep
 from ._render_llm import RenderCtx, neurons, render_json
 from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
+from ._schema_check import check_input, has_schema
 from ._script import Script, scripted_plan
 from ._tasks import TASK_MODELS, handle_task
 from ._types import BodyItem, EmuRequest, EmuResponse
@@ -284,6 +288,8 @@ class Emulator:
             # raw media or JSON in; JSON or raw media out (the gateway form passes `body`)
             data, ctype = ((request.body, request.headers.get("content-type", _JSON))
                            if body is None else (dumps(body), _JSON))
+            if ctype.split(";")[0].strip().lower() == _JSON and has_schema(model):
+                check_input(model, _json_object(data))
             status, headers, data = handle_task(model, "", data, ctype) or (500, [], b"")
             task_headers = self._headers(rng, dict(headers).get("content-type", _JSON))
             return EmuResponse(status, task_headers, data)
@@ -309,11 +315,16 @@ class Emulator:
         return info
 
     def _non_chat(self, info: ModelInfo, body: dict[str, Any]) -> tuple[Any, int]:
+        schema = has_schema(info.id)
+        if schema:
+            check_input(info.id, body)
         if info.family == "reranker":
-            validate_rerank(body)
+            if not schema:
+                validate_rerank(body)
             return _embed.run_rerank(body)
         if info.task == "text-embeddings":
-            validate_embed(info, body)
+            if not schema:
+                validate_embed(info, body)
             return _embed.run_embedding(info, body)
         data = dumps(body)
         status, _, reply = handle_task(info.id, info.task, data, _JSON) or (
@@ -328,10 +339,12 @@ class Emulator:
                body: dict[str, Any]) -> EmuResponse:
         if not info.async_queue:
             raise bad_input(f"model {model} does not support queueRequest (async batch)")
-        if "request_id" in body:
+        if "request_id" in body:  # a poll: not an input of the model
             result = self.batches.poll(model, body["request_id"],
                                        lambda item: self._batch_item(model, info, item))
         else:
+            if info.task == "text-generation":  # the batch branch of the input schema
+                check_input(model, body)
             request_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             result = self.batches.submit(model, body, request_id)
         return self._ok(rng, result)
@@ -342,7 +355,7 @@ class Emulator:
         if info.task != "text-generation":
             result, tokens = self._non_chat(info, item)
             return result, tokens, 0
-        form = validate_llm(info, item)
+        form = _checked_form(info, item)
         plan = answer(read_conversation(item, info), info)
         ctx = self._ctx(random.Random(self.seed), model, info, _shape(info, form, "native"))
         if ctx.shape in _INLINE_REASONING:
@@ -356,12 +369,15 @@ class Emulator:
 
     def _chat(self, rng: random.Random, model: str, info: ModelInfo, body: dict[str, Any],
               endpoint: str) -> EmuResponse:
-        form = validate_llm(info, body, openai=endpoint == "openai")
+        form = (_checked_form(info, body) if endpoint == "native"
+                else validate_llm(info, body, openai=endpoint == "openai"))
         stream = body.get("stream") is True
         wants_json = body.get("response_format") is not None or "guided_json" in body
         if stream and wants_json and self.json_stream == "reject":
             raise bad_input("JSON Mode couldn't be met: response_format does not support "
                             "streaming")
+        if endpoint == "native":
+            body = _offered_only(info, body)
         conv = read_conversation(body, info)
         scripted = self.script.pop()
         plan = scripted_plan(scripted, conv) if scripted else answer(conv, info)
@@ -423,6 +439,25 @@ class Emulator:
         result, tokens = _embed.openai_embeddings(info, texts)
         result["model"] = model
         return self._ok(rng, result, bare=True, billed=neurons(info, tokens, 0))
+
+
+def _checked_form(info: ModelInfo, body: dict[str, Any]) -> str:
+    """Check a native text-generation input, and say its form (prompt|messages|input).
+    A model in the snapshot is held to its published input schema (the service's own
+    check); one without a schema to the hand rules of ``_validate``."""
+    if not has_schema(info.id):
+        return validate_llm(info, body)
+    check_input(info.id, body)
+    return next((k for k in ("input", "messages") if k in body), "prompt")
+
+
+def _offered_only(info: ModelInfo, body: dict[str, Any]) -> dict[str, Any]:
+    """A model whose published input schema has no ``tools`` (llama-guard-3-8b) never
+    sees them: the service passes unknown fields by, so it answers in plain text."""
+    facts = input_facts(info.id)
+    if facts is None or "tools" in facts.fields or "tools" not in body:
+        return body
+    return {k: v for k, v in body.items() if k not in ("tools", "tool_choice")}
 
 
 def _shape(info: ModelInfo, form: str, endpoint: str) -> str:

@@ -9,7 +9,8 @@ Shapes:
   "arguments":{...}}}`` (arguments an object) and ``response`` is ``""`` on a call.
 * ``chat``: an OpenAI ``chat.completion`` (arguments a JSON string, ids
   ``chatcmpl-tool-<hex>``, ``reasoning_content`` — ``reasoning`` on nemotron —,
-  ``stop_reason``/``logprobs``/``prompt_logprobs``, usage with ``neurons``).
+  ``refusal: null``, ``stop_reason``/``logprobs``/``prompt_logprobs``, usage with
+  ``neurons``).
 * ``text_completion``: ``choices[].text`` (chat-family models sent ``prompt``).
 * ``responses``: an OpenAI Responses object (``reasoning`` / ``message`` /
   ``function_call`` output items, ``output_text``, ``input_tokens``/``output_tokens``).
@@ -22,7 +23,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalog import ModelInfo
+from ..catalog import ModelInfo, priced_as
 from ._answer import NO_JSON, Call, Plan
 from ._jsonenc import dumps
 
@@ -49,7 +50,10 @@ class RenderCtx:
 
 
 def neurons(info: ModelInfo, prompt_tokens: int, completion_tokens: int) -> float:
-    """Neurons billed: catalog prices (neurons per million tokens) times the counts."""
+    """Neurons billed: the published prices (neurons per million tokens, from the catalog)
+    times the counts; an aliased model bills at its replacement's prices once the alias
+    is in effect (``catalog.priced_as``)."""
+    info = priced_as(info.id) or info
     rate_in = info.neurons_per_m_input or 0.0
     rate_out = info.neurons_per_m_output or 0.0
     return (prompt_tokens * rate_in + completion_tokens * rate_out) / 1_000_000
@@ -126,7 +130,9 @@ def _chat_usage(plan: Plan, ctx: RenderCtx) -> dict[str, Any]:
 
 
 def _chat(plan: Plan, ctx: RenderCtx) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": content_text(plan)}
+    # ``refusal`` is required by the published chat-completion output schemas
+    message: dict[str, Any] = {"role": "assistant", "content": content_text(plan),
+                               "refusal": None}
     if plan.reasoning_pieces:
         message[reasoning_key(ctx.model)] = plan.reasoning
     if plan.calls:

@@ -1,4 +1,9 @@
-"""Per-model input validation, like the service's JSON-Schema check (reference 2.1-2.6, 4, 5).
+"""Hand-written input rules, for what the published schemas do not cover.
+
+A model in the catalog snapshot is validated against its published input schema instead
+(:mod:`._schema_check`); these rules serve models without a published schema and the
+OpenAI-compatible routes (``/ai/v1/...``), whose bodies the schemas do not describe
+(reference 2.1-2.6, 4, 5).
 
 Every failure raises :class:`~._errors.BadInputError` (HTTP 400, code 5006, message
 ``AiError: Bad input: Error: <detail>``), with the detail naming the JSON pointer the way

@@ -54,6 +54,13 @@ def _parameters(spec: ToolSpec, fill: bool) -> dict[str, Any]:
             f"not {type(spec.parameters).__name__}"
         )
     params = dict(spec.parameters) if spec.parameters else dict(_EMPTY_PARAMS)
+    if params.get("type", "object") != "object":
+        # the call's arguments are an object; the published schemas do not refuse this,
+        # so the model would get a tool it cannot call
+        raise InvalidInputError(
+            f"tool {spec.name!r}: parameters must describe an object (type 'object'), "
+            f"not type {params['type']!r}"
+        )
     if not fill:
         return params
     params.setdefault("type", "object")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import jsonschema
 import pytest
 
@@ -80,14 +82,55 @@ def test_parallel_tool_calls_false_keeps_the_first_call_where_not_sent() -> None
     assert [c.name for c in reply.tool_calls] == ["lookup"]
 
 
-def test_schema_fix_makes_the_batch_branch_require_requests() -> None:
-    for fix in schemas.SCHEMA_FIXES:
-        for model in fix.models:
+def _valid(schema: dict[str, Any], value: Any) -> bool:
+    return bool(jsonschema.validators.validator_for(schema)(schema).is_valid(value))
+
+
+def test_every_schema_fix_is_applied_by_the_loader() -> None:
+    """One list (``_fixes.FIXES``): each entry changes some published schema, and the
+    loader's input schema refuses ``{}`` where the published one took it."""
+    applied: dict[str, list[str]] = {fix.name: [] for fix in schemas.FIXES}
+    for model in sorted(schemas.published_ids()):
+        for part in ("input", "output"):
+            for name in schemas.fixes_applied(model, part):
+                applied[name].append(model)
+    for fix in schemas.FIXES:
+        assert applied[fix.name], f"fix {fix.name!r} changes no published schema (fixed upstream?)"
+        for model in applied[fix.name] if fix.part == "input" else ():
             raw = (schemas.definition(model) or {})["schema"]["input"]
-            assert jsonschema.validators.validator_for(raw)(raw).is_valid({"x": 1}), model
             fixed = schemas.input_schema(model)
-            assert fixed is not None and not jsonschema.validators.validator_for(fixed)(
-                fixed).is_valid({"x": 1}), model
+            assert fixed is not None and fixed != raw, model
+            assert _valid(raw, {}) and not _valid(fixed, {}), model
+
+
+def test_the_output_fix_lets_real_replies_validate() -> None:
+    """bge's output oneOf has the reply branch and the async branch, both requiring
+    nothing: a real reply matches both and fails the published oneOf."""
+    reply = {"shape": [1, 2], "data": [[0.1, 0.2]], "pooling": "cls"}
+    for model in ("@cf/baai/bge-base-en-v1.5", "@cf/baai/bge-m3"):
+        raw = (schemas.definition(model) or {})["schema"]["output"]
+        fixed = schemas.output_schema(model)
+        assert fixed is not None and schemas.fixes_applied(model, "output")
+        assert not _valid(raw, reply) and _valid(fixed, reply), model
+    bge = schemas.output_schema("@cf/baai/bge-base-en-v1.5") or {}
+    assert not _valid(bge, {"data": "not a list"}) and _valid(bge, {"request_id": "r"})
+    llama = "@cf/meta/llama-3.1-8b-instruct"
+    call = {"response": None, "tool_calls": [{"name": "f", "arguments": {}}]}  # as captured
+    raw = (schemas.definition(llama) or {})["schema"]["output"]
+    fixed = schemas.output_schema(llama) or {}
+    assert schemas.fixes_applied(llama, "output") == ("classic response null beside tool calls",)
+    assert not _valid(raw, call) and _valid(fixed, call) and not _valid(fixed, {"response": 3})
+
+
+def test_the_loader_and_the_fix_list_are_one() -> None:
+    from workersai.catalog import _fixes
+
+    assert schemas.FIXES is _fixes.FIXES
+    raw = (schemas.definition("@cf/deepgram/aura-2-en") or {})["schema"]["input"]
+    assert schemas.input_schema("@cf/deepgram/aura-2-en") == _fixes.validation_schema(
+        "@cf/deepgram/aura-2-en", raw)
+    assert schemas.fixes_applied("@cf/meta/llama-3.1-8b-instruct") == ()
+    assert schemas.fixes_applied("@cf/not/in-the-snapshot") == ()
 
 
 def test_every_chat_schema_rejects_a_body_without_input() -> None:
