@@ -125,15 +125,32 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_SIZES = {
+    "String": ("minLength", "is shorter than the minimum length",
+               "maxLength", "is longer than the maximum length"),
+    "Array": ("minItems", "has fewer items than the minimum",
+              "maxItems", "has more items than the maximum"),
+    "Object": ("minProperties", "has fewer properties than the minimum",
+               "maxProperties", "has more properties than the maximum"),
+}
+
+
+def _size(kind: str, schema: dict[str, Any], size: int, path: str) -> str | None:
+    """The ``min``/``max`` length, items or properties check of a ``kind`` value."""
+    low_key, too_few, high_key, too_many = _SIZES[kind]
+    if low_key in schema and size < schema[low_key]:
+        return f"{kind} at '{_at(path)}' {too_few} {schema[low_key]}"
+    if high_key in schema and size > schema[high_key]:
+        return f"{kind} at '{_at(path)}' {too_many} {schema[high_key]}"
+    return None
+
+
 def _string(schema: dict[str, Any], value: Any, path: str) -> str | None:
     if not isinstance(value, str):
         return None
-    if len(value) < schema.get("minLength", 0):
-        return (f"String at '{_at(path)}' is shorter than the minimum length "
-                f"{schema['minLength']}")
-    if "maxLength" in schema and len(value) > schema["maxLength"]:
-        return (f"String at '{_at(path)}' is longer than the maximum length "
-                f"{schema['maxLength']}")
+    detail = _size("String", schema, len(value), path)
+    if detail is not None:
+        return detail
     pattern = schema.get("pattern")
     if isinstance(pattern, str) and not _pattern(pattern).search(value):
         return f"String at '{_at(path)}' does not match pattern '{pattern}'"
@@ -143,10 +160,9 @@ def _string(schema: dict[str, Any], value: Any, path: str) -> str | None:
 def _array(schema: dict[str, Any], value: Any, path: str) -> str | None:
     if not isinstance(value, list):
         return None
-    if len(value) < schema.get("minItems", 0):
-        return f"Array at '{_at(path)}' has fewer items than the minimum {schema['minItems']}"
-    if "maxItems" in schema and len(value) > schema["maxItems"]:
-        return f"Array at '{_at(path)}' has more items than the maximum {schema['maxItems']}"
+    detail = _size("Array", schema, len(value), path)
+    if detail is not None:
+        return detail
     items = schema.get("items")
     for i, item in enumerate(value):
         sub = items[i] if isinstance(items, list) and i < len(items) else items
@@ -168,12 +184,9 @@ def _object(schema: dict[str, Any], value: Any, path: str) -> str | None:
     if isinstance(required, list) and any(k not in value for k in required):
         return f"required properties at '{_at(path)}' are " + ", ".join(
             f"'{k}'" for k in required)
-    if len(value) < schema.get("minProperties", 0):
-        return (f"Object at '{_at(path)}' has fewer properties than the minimum "
-                f"{schema['minProperties']}")
-    if "maxProperties" in schema and len(value) > schema["maxProperties"]:
-        return (f"Object at '{_at(path)}' has more properties than the maximum "
-                f"{schema['maxProperties']}")
+    detail = _size("Object", schema, len(value), path)
+    if detail is not None:
+        return detail
     props = schema.get("properties") or {}
     for key, sub in props.items():
         if key in value and isinstance(sub, dict | bool):
