@@ -89,16 +89,24 @@ def _reply_text(reply: Reply) -> str:
 
 
 def reply_to_message(reply: Reply, *, requested_model: str) -> AIMessage:
-    """A complete ``AIMessage``: text, reasoning, tool calls (valid and invalid), usage."""
-    extra: dict[str, Any] = {REASONING_KEY: reply.reasoning} if reply.reasoning else {}
-    return AIMessage(
-        content=_reply_text(reply),
-        additional_kwargs=extra,
-        tool_calls=[tool_call(name=c.name, args=c.arguments, id=c.id) for c in reply.tool_calls],
-        invalid_tool_calls=[
+    """A complete ``AIMessage``: text, reasoning, tool calls (valid and invalid), usage.
+    Empty fields are left to their defaults (the same message; validating empty lists
+    costs more than the rest of the message)."""
+    fields: dict[str, Any] = {}
+    if reply.reasoning:
+        fields["additional_kwargs"] = {REASONING_KEY: reply.reasoning}
+    if reply.tool_calls:
+        fields["tool_calls"] = [
+            tool_call(name=c.name, args=c.arguments, id=c.id) for c in reply.tool_calls]
+    if reply.invalid_tool_calls:
+        fields["invalid_tool_calls"] = [
             invalid_tool_call(name=c.name, args=c.raw_arguments, id=c.id, error=c.error)
             for c in reply.invalid_tool_calls
-        ],
+        ]
+    if reply.id is not None:
+        fields["id"] = reply.id
+    return AIMessage(
+        content=_reply_text(reply),
         usage_metadata=usage_metadata(reply.usage),
         response_metadata=response_metadata(
             model=reply.model or requested_model,
@@ -106,7 +114,7 @@ def reply_to_message(reply: Reply, *, requested_model: str) -> AIMessage:
             meta=reply.meta,
             usage=reply.usage,
         ),
-        id=reply.id,
+        **fields,
     )
 
 

@@ -100,6 +100,16 @@ def response_meta(
     )
 
 
+def plain_headers(r: httpx.Response) -> dict[str, str]:
+    """An answer's headers as one plain dict (lower-case names; repeated names joined with
+    ", " as ``httpx.Headers.get`` does), read once: every ``get`` on ``httpx.Headers``
+    scans and decodes the whole list again, and a reply's metadata asks for six names."""
+    out: dict[str, str] = {}
+    for name, value in r.headers.multi_items():
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
 @dataclass(slots=True)
 class _Call:
     """Everything one logical call needs, computed once before the first attempt."""
@@ -425,7 +435,7 @@ class SyncHTTP(_Shell):
                         content = self._read(r, deadline)
                 finally:
                     self._gate.release()
-                return self.decode(call, r.status_code, r.headers, content, attempt)
+                return self.decode(call, r.status_code, plain_headers(r), content, attempt)
             except _RETRY_ON as exc:
                 delay = self.retry_delay(call, exc, attempt, deadline)
             self.sleep(delay)
@@ -550,7 +560,7 @@ class AsyncHTTP(_Shell):
         while True:
             try:
                 r, content = await self._attempt(call, deadline)
-                return self.decode(call, r.status_code, r.headers, content, attempt)
+                return self.decode(call, r.status_code, plain_headers(r), content, attempt)
             except _RETRY_ON as exc:
                 delay = self.retry_delay(call, exc, attempt, deadline)
             await self.sleep(delay)
