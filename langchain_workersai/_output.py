@@ -139,11 +139,14 @@ def delta_to_chunk(
     Text goes to ``content``, reasoning to ``additional_kwargs["reasoning_content"]``, a
     tool-call fragment to ``tool_call_chunks`` (its index kept). Only the final delta adds
     usage and the per-response strings, so merging chunks never doubles them.
+
+    A text-only chunk carries nothing but its text: ``model_provider`` (which picks our
+    block translator) goes on the chunks whose blocks need it (reasoning, tool calls) and
+    on the final one, so the merged message has it once; a text chunk's standard blocks
+    are the same either way.
     """
     if delta.text and _text_only(delta):  # the per-token hot path: defaults left unset
-        return ChatGenerationChunk(
-            message=AIMessageChunk(content=delta.text, response_metadata=_TOKEN_METADATA.copy())
-        )
+        return ChatGenerationChunk(message=AIMessageChunk(content=delta.text))
     chunks = []
     if delta.tool_call is not None:
         frag = delta.tool_call
@@ -173,9 +176,6 @@ def delta_to_chunk(
         chunk_position="last" if delta.final else None,
     )
     return ChatGenerationChunk(message=message)
-
-
-_TOKEN_METADATA = {"model_provider": PROVIDER}
 
 
 def _text_only(delta: StreamDelta) -> bool:
