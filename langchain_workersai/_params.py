@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workersai._fields import TRANSPORT_KEYS, request_options
+from workersai._pacer import Pacing
 from workersai.config import RequestOptions
 from workersai.types import ChatParams, Endpoint, ResponseFormat
 
@@ -34,7 +35,7 @@ SAMPLING_FIELDS = (
 """Sampling fields: constructor defaults, each overridable per call."""
 
 _TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls", "strict", "response_format")
-_OTHER_KEYS = ("model", "endpoint", "stream_usage", "model_kwargs", "stop")
+_OTHER_KEYS = ("model", "endpoint", "stream_usage", "model_kwargs", "stop", "pacing")
 _IGNORED = ("stream", "ls_structured_output_format", "structured_output_format")
 CALL_KEYS = frozenset(SAMPLING_FIELDS + TRANSPORT_KEYS + _TOOL_KEYS + _OTHER_KEYS + _IGNORED)
 """Every keyword argument ``ChatWorkersAI`` accepts per call."""
@@ -49,6 +50,7 @@ class ChatCall:
     params: ChatParams
     options: RequestOptions | None
     stream_usage: bool
+    pacing: Pacing | None = None
 
 
 def _check_keys(kwargs: Mapping[str, Any]) -> None:
@@ -85,6 +87,7 @@ def resolve_call(
         params=params,
         options=request_options(values),
         stream_usage=bool(values.get("stream_usage", True)),
+        pacing=values.get("pacing"),
     )
 
 
