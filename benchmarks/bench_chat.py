@@ -9,7 +9,12 @@ loopback emulator in its own process. Target: within 1.3x of the floor. The fram
 floors (a minimal LangChain ``BaseChatModel`` / LlamaIndex ``LLM`` whose only work is the
 raw httpx call) show what each framework's own machinery costs per call.
 
-    python benchmarks/bench_chat.py [--calls 300] [--runs 5]
+With ``--replay``, every client's httpx transport answers from memory with one reply
+the emulator sent (no socket, no server process): what is left is each client's own
+work per call, steady enough on a busy machine to tell a few percent apart (peers, which
+take no injected client, are skipped).
+
+    python benchmarks/bench_chat.py [--calls 300] [--runs 5] [--replay]
 """
 
 from __future__ import annotations
@@ -27,8 +32,30 @@ MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 PROMPT = "Say hello to the benchmark."
 
 
+def _socket_client() -> httpx.Client:
+    return httpx.Client(timeout=30)
+
+
+HTTP: Callable[[], httpx.Client] = _socket_client
+"""How every subject gets its httpx client (``--replay`` swaps in a replaying one)."""
+
+
+def replaying(server: Server) -> Callable[[], httpx.Client]:
+    """Clients whose transport answers every request with one recorded emulator reply."""
+    body = json.dumps({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 32})
+    with httpx.Client(timeout=30) as client:
+        reply = client.post(server.run_url(MODEL), content=body, headers=server.headers)
+    status, headers, content = reply.status_code, list(reply.headers.raw), reply.content
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        request.read()
+        return httpx.Response(status, headers=headers, content=content)
+
+    return lambda: httpx.Client(transport=httpx.MockTransport(answer))
+
+
 def raw_floor(server: Server) -> Callable[[], str]:
-    client = httpx.Client(timeout=30)
+    client = HTTP()
     url = server.run_url(MODEL)
     headers = server.headers
 
@@ -45,7 +72,8 @@ def core_client(server: Server) -> Callable[[], str]:
     from workersai import Client
     from workersai.types import ChatParams, Message
 
-    client = Client(account_id=ACCOUNT_ID, api_token=TOKEN, base_url=server.base_url)
+    client = Client(account_id=ACCOUNT_ID, api_token=TOKEN, base_url=server.base_url,
+                    http_client=HTTP())
     messages = [Message("user", PROMPT)]
     params = ChatParams(max_tokens=32)
     return lambda: client.chat(MODEL, messages, params).text
@@ -55,7 +83,7 @@ def langchain(server: Server) -> Callable[[], str]:
     from langchain_workersai import ChatWorkersAI
 
     llm = ChatWorkersAI(model=MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
-                        base_url=server.base_url, max_tokens=32)
+                        base_url=server.base_url, max_tokens=32, http_client=HTTP())
     return lambda: str(llm.invoke(PROMPT).content)
 
 
@@ -65,7 +93,7 @@ def llamaindex(server: Server) -> Callable[[], str]:
     from llamaindex_workersai import WorkersAI
 
     llm = WorkersAI(model=MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
-                    base_url=server.base_url, max_tokens=32)
+                    base_url=server.base_url, max_tokens=32, http_client=HTTP())
     messages = [ChatMessage(role="user", content=PROMPT)]
     return lambda: str(llm.chat(messages).message.content)
 
@@ -74,6 +102,7 @@ def langchain_floor(server: Server) -> Callable[[], str]:
     from _floors import RawLangChainChat
 
     llm = RawLangChainChat(url=server.run_url(MODEL), token=TOKEN)
+    llm._http = HTTP()
     return lambda: str(llm.invoke(PROMPT).content)
 
 
@@ -82,6 +111,7 @@ def llamaindex_floor(server: Server) -> Callable[[], str]:
     from llama_index.core.llms import ChatMessage
 
     llm = RawLlamaIndexLLM(url=server.run_url(MODEL), token=TOKEN)
+    llm._http = HTTP()
     messages = [ChatMessage(role="user", content=PROMPT)]
     return lambda: str(llm.chat(messages).message.content)
 
@@ -89,6 +119,8 @@ def llamaindex_floor(server: Server) -> Callable[[], str]:
 def _peer(make: Callable[[Server, str, int], object | None]
           ) -> Callable[[Server], Callable[[], str] | None]:
     def build(server: Server) -> Callable[[], str] | None:
+        if HTTP is not _socket_client:  # a peer builds its own client: nothing to replay
+            return None
         llm = make(server, MODEL, 32)
         if llm is None:
             return None
@@ -97,20 +129,27 @@ def _peer(make: Callable[[Server, str, int], object | None]
     return build
 
 
-def per_call_ms(call: Callable[[], str], calls: int) -> float:
+def per_call(call: Callable[[], str], calls: int) -> tuple[float, float]:
+    """Wall milliseconds and client CPU microseconds per call (the emulator's CPU is in
+    its own process, so the second figure is this client's work alone and holds up on a
+    busy machine)."""
     for _ in range(10):  # warm up: connections, imports, caches
         assert call()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(calls):
         call()
-    return (time.perf_counter() - start) / calls * 1000
+    return ((time.perf_counter() - start) / calls * 1000,
+            (time.process_time() - cpu) / calls * 1e6)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--replay", action="store_true",
+                        help="answer from memory with one recorded reply (no socket)")
     args = parser.parse_args()
+    global HTTP
     subjects = {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
                 "LangChain floor (BaseChatModel around raw httpx)": langchain_floor,
                 "ChatWorkersAI.invoke": langchain,
@@ -120,20 +159,30 @@ def main() -> None:
                 "LlamaIndex floor (LLM around raw httpx)": llamaindex_floor,
                 "llamaindex WorkersAI.chat": llamaindex}
     with emulator_process() as server:
+        if args.replay:
+            HTTP = replaying(server)
         made = {name: make(server) for name, make in subjects.items()}  # type: ignore[operator]
         calls = {name: call for name, call in made.items() if call is not None}
         samples: dict[str, list[float]] = {name: [] for name in calls}
+        cpu: dict[str, list[float]] = {name: [] for name in calls}
         for _ in range(args.runs):  # interleave runs so drift hits every subject alike
             for name, call in calls.items():
-                samples[name].append(per_call_ms(call, args.calls))
-    floor = sorted(samples["raw httpx (floor)"])[args.runs // 2]
+                wall, used = per_call(call, args.calls)
+                samples[name].append(wall)
+                cpu[name].append(used)
+    mid = args.runs // 2
+    floor = sorted(samples["raw httpx (floor)"])[mid]
+    cpu_floor = min(cpu["raw httpx (floor)"])  # CPU: the best run (noise only adds)
     rows = []
     for name, values in samples.items():
-        med = sorted(values)[args.runs // 2]
+        med, med_cpu = sorted(values)[mid], min(cpu[name])
         spread = f"{min(values) / floor:.2f}-{max(values) / floor:.2f}x"
-        rows.append([name, f"{med:.3f}", ratio(med, floor), spread])
-    print_table(f"Chat overhead: {args.calls} sequential calls, median of {args.runs} runs",
-                ["client", "ms per call", "vs floor", "spread"], rows)
+        rows.append([name, f"{med:.3f}", ratio(med, floor), spread, f"{med_cpu:.0f}",
+                     ratio(med_cpu, cpu_floor)])
+    how = ", replayed from memory" if args.replay else ""
+    print_table(f"Chat overhead: {args.calls} sequential calls{how}, median of {args.runs} runs",
+                ["client", "ms per call", "vs floor", "spread", "client CPU us per call (best run)",
+                 "CPU vs raw"], rows)
 
 
 if __name__ == "__main__":

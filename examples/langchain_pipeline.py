@@ -1,6 +1,8 @@
 """LangChain: a RAG pipeline and a two-tool agent on Workers AI.
 
-Retrieval: an in-memory vector store over ``WorkersAIEmbeddings``, re-ranked by
+Retrieval: a vector store over ``WorkersAIEmbeddings``, saved to disk so a second run
+embeds nothing (``_store.py``; ``WORKERSAI_EXAMPLE_INDEX=memory`` keeps it in memory),
+re-ranked by
 ``WorkersAIReranker`` inside a ``ContextualCompressionRetriever``; ``ChatWorkersAI``
 streams the answer. Agent: ``ChatWorkersAI.bind_tools`` with two tools, looping until the
 model answers in text.
@@ -15,6 +17,7 @@ from typing import Any
 
 from _connect import Connection, connect, estimated_cost_usd
 from _corpus import AGENT_TASK, DOCUMENTS, QUESTION, convert_currency, get_weather
+from _store import index_dir
 from langchain_classic.retrievers import ContextualCompressionRetriever
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
@@ -50,9 +53,25 @@ class UsageTotals(BaseCallbackHandler):
                 self.totals.neurons += float(meta.get("neurons") or 0.0)
 
 
-def rag(conn: Connection, llm: ChatWorkersAI) -> None:
+def vector_store(conn: Connection) -> InMemoryVectorStore:
+    """The corpus's vector store: read from disk when an earlier run saved it, else
+    embedded (and saved)."""
+    embeddings = WorkersAIEmbeddings(**conn.kwargs)
+    where = index_dir("langchain", embeddings.model, conn.live, DOCUMENTS)
+    saved = where / "store.json" if where else None
+    if saved is not None and saved.exists():
+        print(f"Index: read from {saved} (nothing embedded)")
+        return InMemoryVectorStore.load(str(saved), embeddings)
     docs = [Document(page_content=text, metadata={"source": src}) for src, text in DOCUMENTS]
-    store = InMemoryVectorStore.from_documents(docs, WorkersAIEmbeddings(**conn.kwargs))
+    store = InMemoryVectorStore.from_documents(docs, embeddings)
+    if saved is not None:
+        store.dump(str(saved))
+    print(f"Index: embedded {len(docs)} documents" + (f", saved to {saved}" if saved else ""))
+    return store
+
+
+def rag(conn: Connection, llm: ChatWorkersAI) -> None:
+    store = vector_store(conn)
     retriever = ContextualCompressionRetriever(
         base_compressor=WorkersAIReranker(top_n=2, **conn.kwargs),
         base_retriever=store.as_retriever(search_kwargs={"k": 4}),

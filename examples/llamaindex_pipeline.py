@@ -1,8 +1,9 @@
 """LlamaIndex: a RAG query engine and a two-tool ``FunctionAgent`` on Workers AI.
 
 ``Settings.llm`` and ``Settings.embed_model`` are our classes; a ``VectorStoreIndex``
-retrieves, ``WorkersAIRerank`` re-ranks, the answer streams; a ``FunctionAgent`` calls two
-tools. ``TokenCountingHandler`` counts the tokens the API reported.
+(persisted to disk, so a second run embeds nothing: ``_store.py``) retrieves,
+``WorkersAIRerank`` re-ranks, the answer streams; a ``FunctionAgent`` calls two tools.
+``TokenCountingHandler`` counts the tokens the API reported.
 
     python examples/llamaindex_pipeline.py
 """
@@ -13,17 +14,40 @@ import asyncio
 
 from _connect import Connection, connect
 from _corpus import AGENT_TASK, DOCUMENTS, QUESTION, convert_currency, get_weather
-from llama_index.core import Document, Settings, VectorStoreIndex
+from _store import index_dir
+from llama_index.core import (
+    Document,
+    Settings,
+    StorageContext,
+    VectorStoreIndex,
+    load_index_from_storage,
+)
 from llama_index.core.agent.workflow import FunctionAgent, ToolCallResult
 from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
+from llama_index.core.indices.base import BaseIndex
 from llama_index.core.tools import FunctionTool
 
 from llamaindex_workersai import WorkersAI, WorkersAIEmbedding, WorkersAIRerank
 
 
-def rag(conn: Connection) -> None:
+def vector_index(conn: Connection) -> BaseIndex:  # type: ignore[type-arg]
+    """The corpus's index: read from disk when an earlier run persisted it, else embedded
+    with ``Settings.embed_model`` (and persisted)."""
+    model = getattr(Settings.embed_model, "model_name", "")
+    where = index_dir("llamaindex", model, conn.live, DOCUMENTS)
+    if where is not None and (where / "docstore.json").exists():
+        print(f"Index: read from {where} (nothing embedded)")
+        return load_index_from_storage(StorageContext.from_defaults(persist_dir=str(where)))
     docs = [Document(text=text, metadata={"source": src}) for src, text in DOCUMENTS]
     index = VectorStoreIndex.from_documents(docs)
+    if where is not None:
+        index.storage_context.persist(persist_dir=str(where))
+    print(f"Index: embedded {len(docs)} documents" + (f", saved to {where}" if where else ""))
+    return index
+
+
+def rag(conn: Connection) -> None:
+    index = vector_index(conn)
     engine = index.as_query_engine(
         similarity_top_k=4, streaming=True,
         node_postprocessors=[WorkersAIRerank(top_n=2, **conn.kwargs)],

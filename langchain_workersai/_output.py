@@ -89,16 +89,24 @@ def _reply_text(reply: Reply) -> str:
 
 
 def reply_to_message(reply: Reply, *, requested_model: str) -> AIMessage:
-    """A complete ``AIMessage``: text, reasoning, tool calls (valid and invalid), usage."""
-    extra: dict[str, Any] = {REASONING_KEY: reply.reasoning} if reply.reasoning else {}
-    return AIMessage(
-        content=_reply_text(reply),
-        additional_kwargs=extra,
-        tool_calls=[tool_call(name=c.name, args=c.arguments, id=c.id) for c in reply.tool_calls],
-        invalid_tool_calls=[
+    """A complete ``AIMessage``: text, reasoning, tool calls (valid and invalid), usage.
+    Empty fields are left to their defaults (the same message; validating empty lists
+    costs more than the rest of the message)."""
+    fields: dict[str, Any] = {}
+    if reply.reasoning:
+        fields["additional_kwargs"] = {REASONING_KEY: reply.reasoning}
+    if reply.tool_calls:
+        fields["tool_calls"] = [
+            tool_call(name=c.name, args=c.arguments, id=c.id) for c in reply.tool_calls]
+    if reply.invalid_tool_calls:
+        fields["invalid_tool_calls"] = [
             invalid_tool_call(name=c.name, args=c.raw_arguments, id=c.id, error=c.error)
             for c in reply.invalid_tool_calls
-        ],
+        ]
+    if reply.id is not None:
+        fields["id"] = reply.id
+    return AIMessage(
+        content=_reply_text(reply),
         usage_metadata=usage_metadata(reply.usage),
         response_metadata=response_metadata(
             model=reply.model or requested_model,
@@ -106,7 +114,7 @@ def reply_to_message(reply: Reply, *, requested_model: str) -> AIMessage:
             meta=reply.meta,
             usage=reply.usage,
         ),
-        id=reply.id,
+        **fields,
     )
 
 
@@ -131,11 +139,14 @@ def delta_to_chunk(
     Text goes to ``content``, reasoning to ``additional_kwargs["reasoning_content"]``, a
     tool-call fragment to ``tool_call_chunks`` (its index kept). Only the final delta adds
     usage and the per-response strings, so merging chunks never doubles them.
+
+    A text-only chunk carries nothing but its text: ``model_provider`` (which picks our
+    block translator) goes on the chunks whose blocks need it (reasoning, tool calls) and
+    on the final one, so the merged message has it once; a text chunk's standard blocks
+    are the same either way.
     """
     if delta.text and _text_only(delta):  # the per-token hot path: defaults left unset
-        return ChatGenerationChunk(
-            message=AIMessageChunk(content=delta.text, response_metadata=_TOKEN_METADATA.copy())
-        )
+        return ChatGenerationChunk(message=AIMessageChunk(content=delta.text))
     chunks = []
     if delta.tool_call is not None:
         frag = delta.tool_call
@@ -165,9 +176,6 @@ def delta_to_chunk(
         chunk_position="last" if delta.final else None,
     )
     return ChatGenerationChunk(message=message)
-
-
-_TOKEN_METADATA = {"model_provider": PROVIDER}
 
 
 def _text_only(delta: StreamDelta) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workersai import Pacing
 from workersai.config import RequestOptions
 from workersai.integration import SAMPLING_FIELDS, TRANSPORT_KEYS, reject_unknown, request_options
 from workersai.types import ChatParams, Endpoint, ResponseFormat
@@ -21,7 +22,7 @@ from ._tools import to_tool_choice, to_tool_spec
 __all__ = ["SAMPLING_FIELDS", "CALL_KEYS", "ChatCall", "resolve_call", "to_response_format"]
 
 _TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls", "strict", "response_format")
-_OTHER_KEYS = ("model", "endpoint", "stream_usage", "model_kwargs")
+_OTHER_KEYS = ("model", "endpoint", "stream_usage", "model_kwargs", "stop", "pacing")
 _IGNORED = ("stream", "ls_structured_output_format", "structured_output_format")
 CALL_KEYS = frozenset(SAMPLING_FIELDS + TRANSPORT_KEYS + _TOOL_KEYS + _OTHER_KEYS + _IGNORED)
 """Every keyword argument ``ChatWorkersAI`` accepts per call."""
@@ -36,6 +37,7 @@ class ChatCall:
     params: ChatParams
     options: RequestOptions | None
     stream_usage: bool
+    pacing: Pacing | None = None
 
 
 def resolve_call(
@@ -64,6 +66,7 @@ def resolve_call(
         params=params,
         options=request_options(values),
         stream_usage=bool(values.get("stream_usage", True)),
+        pacing=values.get("pacing"),
     )
 
 

@@ -18,11 +18,11 @@ from langchain_core.language_models import (
 from langchain_core.load.serializable import SerializedConstructor, SerializedNotImplemented
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, Field
 
-from workersai import catalog
+from workersai import Pacing, catalog
 from workersai.integration import DEFAULT_CHAT_MODEL
 from workersai.types import Endpoint
 
@@ -219,6 +219,11 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
     """Whether streams report token usage (on their final chunk)."""
     endpoint: Endpoint = "native"
     """``"native"`` (``/ai/run/{model}``) or ``"openai"`` (``/ai/v1/chat/completions``)."""
+    pacing: Pacing | None = None
+    """Pace requests under the account's rate limit (``workersai.Pacing``). ``None``:
+    ``batch``/``abatch`` are paced at the catalog's limit, single calls are not;
+    ``Pacing(...)``: every non-streamed call is paced; ``Pacing(enabled=False)``: none.
+    Also per call (``pacing=``)."""
 
     @property
     def _llm_type(self) -> str:
@@ -282,8 +287,26 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
             stream_usage=self.stream_usage,
             model_kwargs=self.model_kwargs,
             stop=self.stop,
+            pacing=self.pacing,
         )
         return resolve_call(defaults, kwargs, stop)
+
+    def batch(self, inputs: list[LanguageModelInput],
+              config: RunnableConfig | list[RunnableConfig] | None = None, *,
+              return_exceptions: bool = False, **kwargs: Any) -> list[AIMessage]:
+        """LangChain's ``batch``, its requests paced under the account's rate limit (the
+        catalog's, unless ``pacing`` says otherwise), so a large batch runs at the limit
+        instead of into 429s."""
+        kwargs.setdefault("pacing", self.pacing or Pacing())
+        return super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+
+    async def abatch(self, inputs: list[LanguageModelInput],
+                     config: RunnableConfig | list[RunnableConfig] | None = None, *,
+                     return_exceptions: bool = False, **kwargs: Any) -> list[AIMessage]:
+        """Async twin of :meth:`batch` (paced the same way)."""
+        kwargs.setdefault("pacing", self.pacing or Pacing())
+        return await super().abatch(inputs, config, return_exceptions=return_exceptions,
+                                    **kwargs)
 
     def _generate(
         self,
@@ -296,7 +319,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
         with reraise():
             neutral = to_neutral_messages(messages)
             reply = self._sync_client().chat(
-                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                pacing=call.pacing,
             )
         return reply_to_result(reply, requested_model=call.model)
 
@@ -311,7 +335,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
         with reraise():
             neutral = to_neutral_messages(messages)
             reply = await self._async_client().chat(
-                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                pacing=call.pacing,
             )
         return reply_to_result(reply, requested_model=call.model)
 

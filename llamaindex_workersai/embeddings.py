@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.constants import DEFAULT_EMBED_BATCH_SIZE
@@ -14,7 +14,13 @@ from workersai.integration import DEFAULT_EMBED_MODEL, queue_progress
 from workersai.types import EmbedParams
 
 from ._common import ClientFields
-from ._embed_batch import dispatcher, embedding_events, progress_bar
+from ._embed_batch import (
+    cache_lookup,
+    dispatcher,
+    embedding_events,
+    keep_finished,
+    progress_bar,
+)
 
 __all__ = ["WorkersAIEmbedding", "DEFAULT_EMBED_MODEL"]
 
@@ -152,22 +158,25 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
         """Every text in one core call: batches of ``embed_batch_size``, ``num_workers``
         at a time, order kept. When some batches fail for good, raises
         ``workersai.errors.BatchError`` naming the failed inputs, with the finished
-        vectors in ``err.results``. (With ``embeddings_cache`` set, LlamaIndex's own
-        per-chunk path is used.)"""
+        vectors in ``err.results``. With ``embeddings_cache`` set, cached texts are not
+        sent and every finished vector is cached, those of a failed call too, so a rerun
+        pays only for the batches that failed."""
         texts = _text_list(texts)
-        if self.embeddings_cache is not None or not texts:
+        if not texts:
             return super().get_text_embedding_batch(texts, show_progress, **kwargs)
         with embedding_events(self, texts) as events, \
                 progress_bar(show_progress, len(texts)) as on_progress:
-            if self.rate_limiter is not None:
-                self.rate_limiter.acquire()
-            result = self._sync_client().embed(
-                self.model_name, texts, self._params("document"),
-                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
-                pacing=self.pacing,
-                on_progress=on_progress,
-            )
-            vectors = list(result.vectors)
+            found, missing = cache_lookup(self, texts)
+            if missing:
+                if self.rate_limiter is not None:
+                    self.rate_limiter.acquire()
+                with keep_finished(self, texts, found, missing) as store:
+                    store(self._sync_client().embed(
+                        self.model_name, [texts[i] for i in missing], self._params("document"),
+                        batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                        pacing=self.pacing, on_progress=on_progress,
+                    ).vectors)
+            vectors = cast("list[Embedding]", found)
             events.end(vectors)
         return vectors
 
@@ -178,19 +187,21 @@ class WorkersAIEmbedding(ClientFields, BaseEmbedding):
         """Async twin of :meth:`get_text_embedding_batch` (native async, bounded by
         ``num_workers``)."""
         texts = _text_list(texts)
-        if self.embeddings_cache is not None or not texts:
+        if not texts:
             return await super().aget_text_embedding_batch(texts, show_progress, **kwargs)
         with embedding_events(self, texts) as events, \
                 progress_bar(show_progress, len(texts)) as on_progress:
-            if self.rate_limiter is not None:
-                await self.rate_limiter.async_acquire()
-            result = await self._async_client().embed(
-                self.model_name, texts, self._params("document"),
-                batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
-                pacing=self.pacing,
-                on_progress=on_progress,
-            )
-            vectors = list(result.vectors)
+            found, missing = cache_lookup(self, texts)
+            if missing:
+                if self.rate_limiter is not None:
+                    await self.rate_limiter.async_acquire()
+                with keep_finished(self, texts, found, missing) as store:
+                    store((await self._async_client().embed(
+                        self.model_name, [texts[i] for i in missing], self._params("document"),
+                        batch_size=self.embed_batch_size, max_concurrency=self.num_workers,
+                        pacing=self.pacing, on_progress=on_progress,
+                    )).vectors)
+            vectors = cast("list[Embedding]", found)
             events.end(vectors)
         return vectors
 

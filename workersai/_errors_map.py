@@ -7,6 +7,7 @@ nowhere else. ``secret`` (the API token) is scrubbed from every text we keep.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -107,7 +108,7 @@ def redact(text: str, secret: str | None) -> str:
         return text
     if secret in text:
         text = text.replace(secret, "***")
-    if len(secret) < _PIECE:
+    if len(secret) < _PIECE or _secret_grams(secret).isdisjoint(_grams(text)):
         return text
     spans = _pieces(text, secret)
     if not spans:
@@ -118,6 +119,16 @@ def redact(text: str, secret: str | None) -> str:
         last = stop
     out.append(text[last:])
     return "".join(out)
+
+
+def _grams(text: str) -> frozenset[str]:
+    """Every ``_PIECE``-character run of ``text``: a text holds a piece of the token only
+    if their runs meet, which one set operation tells before any search."""
+    return frozenset(text[i : i + _PIECE] for i in range(len(text) - _PIECE + 1))
+
+
+_secret_grams = functools.lru_cache(maxsize=8)(_grams)
+"""The token's runs, computed once per token."""
 
 
 def _pieces(text: str, secret: str) -> list[tuple[int, int]]:

@@ -98,7 +98,7 @@ _LOCK = threading.Lock()  # held only while a client is built; module-wide keeps
 
 def request_options(values: Mapping[str, Any]) -> RequestOptions | None:
     """``RequestOptions`` from per-call keyword arguments (``None`` when none is set)."""
-    given = {k: v for k, v in values.items() if k in TRANSPORT_KEYS and v is not None}
+    given = {k: v for k in TRANSPORT_KEYS if (v := values.get(k)) is not None}
     if not given:
         return None
     gateway_options = given.get("gateway_options")
@@ -261,7 +261,11 @@ class LazyClients(BaseModel):
         }
 
     def _sync_client(self) -> Client:
-        """The core client, built on first use."""
+        """The core client, built on first use (read straight from pydantic's private
+        storage: the attribute route costs more than the rest of a call's set-up)."""
+        built = self.__pydantic_private__.get("_client")  # type: ignore[union-attr]
+        if built is not None:
+            return built
         if self._client is None:
             from .client import Client  # imported on first use: keeps import time low
 
@@ -273,6 +277,9 @@ class LazyClients(BaseModel):
 
     def _async_client(self) -> AsyncClient:
         """The async core client, built on first use (safe across event loops)."""
+        built = self.__pydantic_private__.get("_aclient")  # type: ignore[union-attr]
+        if built is not None:
+            return built
         if self._aclient is None:
             from .client import AsyncClient
 

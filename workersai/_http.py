@@ -31,6 +31,7 @@ from ._http_shell import (
     StreamPass,
     achunks_of,
     chunks_of,
+    plain_headers,
     response_meta,
     to_error,
 )
@@ -94,7 +95,7 @@ class SyncHTTP(Shell):
                         content = self._read(r, deadline)
                 finally:
                     self._gate.release()
-                return self.decode(call, r.status_code, r.headers, content, attempt)
+                return self.decode(call, r.status_code, plain_headers(r), content, attempt)
             except RETRY_ON as exc:
                 delay = self.retry_delay(call, exc, attempt, deadline)
             self.sleep(delay)
@@ -206,7 +207,7 @@ class AsyncHTTP(Shell):
         while True:
             try:
                 r, content = await self._attempt(call, deadline)
-                return self.decode(call, r.status_code, r.headers, content, attempt)
+                return self.decode(call, r.status_code, plain_headers(r), content, attempt)
             except RETRY_ON as exc:
                 delay = self.retry_delay(call, exc, attempt, deadline)
             await self.sleep(delay)

@@ -98,6 +98,16 @@ def response_meta(
     )
 
 
+
+def plain_headers(r: httpx.Response) -> dict[str, str]:
+    """An answer's headers as one plain dict (lower-case names; repeated names joined with
+    ", " as ``httpx.Headers.get`` does), read once: every ``get`` on ``httpx.Headers``
+    scans and decodes the whole list again, and a reply's metadata asks for six names."""
+    out: dict[str, str] = {}
+    for name, value in r.headers.multi_items():
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
 @dataclass(slots=True)
 class Call:
     """Everything one logical call needs, computed once before the first attempt."""

@@ -58,6 +58,15 @@ if TYPE_CHECKING:
 __all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
 
 
+
+def _chat_pacing(pacing: Pacing | None, config: Config, model: str,
+                 options: RequestOptions | None) -> Paced | None:
+    """Chat is paced only when the caller asks (``None``: off, unlike bulk embeddings)."""
+    if pacing is None:
+        return None
+    return Paced.plan(pacing, config, model, options)
+
+
 @dataclass(slots=True)
 class RunResult:
     """What :meth:`Client.run` returns: the model output (envelope removed; raw bytes
@@ -261,10 +270,14 @@ class Client(_Twin[httpx.Client, SyncBackend]):
     def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
+        pacing: Pacing | None = None,
     ) -> Reply:
-        """One chat completion."""
+        """One chat completion; with ``pacing``, sent in its slot under the account's rate
+        limit (off by default: a single call should not wait; bulk callers pass it)."""
         target, body, params = _chat(model, messages, params, endpoint, stream=False)
-        result, meta = self._backend.send(target, body, options)
+        paced = _chat_pacing(pacing, self.config, model, options)
+        result, meta = (paced_send(paced, self._backend, target, body) if paced
+                        else self._backend.send(target, body, options))
         return _reply(result, meta, model, params)
 
     def stream_chat(
@@ -396,10 +409,13 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
     async def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
+        pacing: Pacing | None = None,
     ) -> Reply:
-        """One chat completion."""
+        """One chat completion; ``pacing`` as in :meth:`Client.chat` (off by default)."""
         target, body, params = _chat(model, messages, params, endpoint, stream=False)
-        result, meta = await self._backend.send(target, body, options)
+        paced = _chat_pacing(pacing, self.config, model, options)
+        result, meta = await (apaced_send(paced, self._backend, target, body) if paced
+                              else self._backend.send(target, body, options))
         return _reply(result, meta, model, params)
 
     async def stream_chat(

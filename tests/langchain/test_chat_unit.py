@@ -73,7 +73,7 @@ def test_invoke_sends_fields_and_maps_reply() -> None:
     assert call.method == "chat" and call.model == model.model
     assert call.params.temperature == 0 and call.params.max_tokens == 9
     assert call.params.stop == ["END"] and call.params.extra == {"raw": True}
-    assert call.kwargs == {"endpoint": "native", "options": None}
+    assert call.kwargs == {"endpoint": "native", "options": None, "pacing": None}
     assert call.payload[0].content == "hi"
 
 

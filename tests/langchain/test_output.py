@@ -193,3 +193,17 @@ def test_reply_as_one_chunk_round_trips_tool_calls() -> None:
     assert chunk.usage_metadata is not None and chunk.usage_metadata["total_tokens"] == 3
     no_usage = reply_to_chunk(reply, requested_model="req", stream_usage=False).message
     assert no_usage.usage_metadata is None  # type: ignore[attr-defined]
+
+
+def test_text_chunks_carry_only_text_and_the_merge_names_the_provider_once() -> None:
+    """Per-token chunks hold no metadata (the hot path); the final chunk names the
+    provider, so the merged message has ``model_provider`` once, and a text chunk's
+    standard blocks are what the provider's translator would give."""
+    deltas = [StreamDelta(text="Hel"), StreamDelta(text="lo"),
+              StreamDelta(final=True, finish_reason="stop", model=MODEL)]
+    chunks, full = aggregate(deltas)
+    assert [c.response_metadata for c in chunks[:2]] == [{}, {}]
+    assert full.response_metadata["model_provider"] == "workersai"
+    named = AIMessageChunk(content="Hel", response_metadata={"model_provider": "workersai"})
+    assert chunks[0].content_blocks == named.content_blocks == [{"type": "text", "text": "Hel"}]
+    assert full.content_blocks == [{"type": "text", "text": "Hello"}]

@@ -1,0 +1,112 @@
+"""The main job's RAG index is persisted: a second run embeds nothing of the corpus (the
+emulator's request log says so), while ``WORKERSAI_EXAMPLE_INDEX=memory`` embeds it on
+every run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workersai.emulator import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_TOKEN,
+    Emulator,
+    emulator_async_http_client,
+    emulator_http_client,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+pytestmark = pytest.mark.emulator
+
+
+@pytest.fixture
+def examples(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    yield
+    for name in ("_connect", "_corpus", "_store", "langchain_pipeline", "llamaindex_pipeline"):
+        sys.modules.pop(name, None)
+
+
+@pytest.fixture
+def emu() -> Emulator:
+    return Emulator()
+
+
+@pytest.fixture
+def conn(emu: Emulator, examples: None) -> Iterator[Any]:
+    from _connect import Connection
+
+    client = emulator_http_client(emu)
+    kwargs = {"account_id": DEFAULT_ACCOUNT_ID, "api_token": DEFAULT_TOKEN,
+              "http_client": client, "http_async_client": emulator_async_http_client(emu)}
+    yield Connection(live=False, banner="test", kwargs=kwargs)
+    client.close()
+
+
+def _corpus_embedded(emu: Emulator, start: int) -> int:
+    """How many corpus documents the requests from ``start`` on asked to embed."""
+    from _corpus import DOCUMENTS
+
+    corpus = {text for _, text in DOCUMENTS}
+    count = 0
+    for request in emu.requests[start:]:
+        if "/ai/run/@cf/baai/bge-base-en-v1.5" not in request.path:
+            continue
+        text = json.loads(request.body)["text"]
+        texts = [text] if isinstance(text, str) else text
+        count += sum(1 for t in texts if any(doc in t for doc in corpus))  # LlamaIndex
+        # embeds "source: ...\n\n<text>"
+    return count
+
+
+def _run_twice(emu: Emulator, once: Any) -> list[int]:
+    counts = []
+    for _ in range(2):
+        mark = len(emu.requests)
+        once()
+        counts.append(_corpus_embedded(emu, mark))
+    return counts
+
+
+@pytest.mark.parametrize("where", ["disk", "memory"])
+def test_langchain_index_is_embedded_once(emu: Emulator, conn: Any, where: str,
+                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import langchain_pipeline
+
+    from langchain_workersai import ChatWorkersAI
+
+    monkeypatch.setenv("WORKERSAI_EXAMPLE_INDEX", str(tmp_path) if where == "disk" else where)
+    llm = ChatWorkersAI(**conn.kwargs)
+    counts = _run_twice(emu, lambda: langchain_pipeline.rag(conn, llm))
+    assert counts == ([7, 0] if where == "disk" else [7, 7])
+    out = capsys.readouterr().out
+    assert out.count("A: Every account gets 10,000 free neurons per day") == 2
+    assert ("nothing embedded" in out) == (where == "disk")
+
+
+@pytest.mark.parametrize("where", ["disk", "memory"])
+def test_llamaindex_index_is_embedded_once(emu: Emulator, conn: Any, where: str,
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import llamaindex_pipeline
+    from llama_index.core import Settings
+
+    from llamaindex_workersai import WorkersAI, WorkersAIEmbedding
+
+    monkeypatch.setenv("WORKERSAI_EXAMPLE_INDEX", str(tmp_path) if where == "disk" else where)
+    saved = Settings._llm, Settings._embed_model
+    Settings.llm = WorkersAI(**conn.kwargs)
+    Settings.embed_model = WorkersAIEmbedding(**conn.kwargs)
+    try:
+        counts = _run_twice(emu, lambda: llamaindex_pipeline.rag(conn))
+    finally:
+        Settings._llm, Settings._embed_model = saved
+    assert counts == ([7, 0] if where == "disk" else [7, 7])
+    out = capsys.readouterr().out
+    assert out.count("A: Every account gets 10,000 free neurons per day") == 2

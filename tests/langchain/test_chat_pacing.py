@@ -1,0 +1,89 @@
+"""Pacing for chat: ``batch``/``abatch`` run under the account's rate limit by default;
+single calls are paced only when ``pacing`` is set; ``Pacing(enabled=False)`` turns it off.
+Checked against an emulator that enforces a (tiny, time-scaled) rate limit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from langchain_workersai import ChatWorkersAI
+from workersai import client as core_client
+from workersai._pacer import Pacing
+from workersai.emulator import Emulator, emulator_async_http_client, emulator_http_client
+from workersai.errors import RateLimitError
+
+from .conftest import emulator_kwargs
+
+pytestmark = pytest.mark.emulator
+PROMPTS = [f"Say {i}" for i in range(8)]
+
+
+@pytest.fixture(params=[None])
+def emu(request: pytest.FixtureRequest) -> Emulator:
+    """No rate limit unless a test asks for one (``rate_limit`` per 0.5 s)."""
+    return Emulator(rate_limit=request.param, rate_window=0.5)
+
+
+@pytest.fixture
+def make(emu: Emulator) -> Iterator[Any]:
+    client, aclient = emulator_http_client(emu), emulator_async_http_client(emu)
+
+    def build(**kw: Any) -> ChatWorkersAI:
+        return ChatWorkersAI(**emulator_kwargs(client, aclient), max_retries=0, **kw)
+
+    yield build
+    client.close()
+
+
+@pytest.fixture
+def paced_sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts the chat requests that went through the pacer (sync and async)."""
+    seen: list[str] = []
+    sync, asynch = core_client.paced_send, core_client.apaced_send
+
+    def spy(*args: Any) -> Any:
+        seen.append("sync")
+        return sync(*args)
+
+    async def aspy(*args: Any) -> Any:
+        seen.append("async")
+        return await asynch(*args)
+
+    monkeypatch.setattr(core_client, "paced_send", spy)
+    monkeypatch.setattr(core_client, "apaced_send", aspy)
+    return seen
+
+
+def test_batch_is_paced_by_default_and_invoke_is_not(make: Any, paced_sends: list[str]) -> None:
+    llm = make()
+    assert len(llm.batch(PROMPTS[:3])) == 3
+    assert paced_sends == ["sync"] * 3
+    llm.invoke("Hello")
+    assert len(paced_sends) == 3  # a single call does not wait for a slot
+    asyncio.run(llm.abatch(PROMPTS[:2]))
+    assert paced_sends[3:] == ["async"] * 2
+
+
+def test_pacing_off_and_on_for_every_call(make: Any, paced_sends: list[str]) -> None:
+    make(pacing=Pacing(enabled=False)).batch(PROMPTS[:2])
+    make().batch(PROMPTS[:2], pacing=Pacing(enabled=False))
+    assert paced_sends == []
+    make(pacing=Pacing()).invoke("Hello")
+    make().invoke("Hello", pacing=Pacing())
+    assert paced_sends == ["sync", "sync"]
+
+
+@pytest.mark.parametrize("emu", [4], indirect=True)
+def test_paced_batch_stays_under_the_limit_where_unpaced_gets_429(make: Any) -> None:
+    config = {"max_concurrency": 8}
+    paced = make(pacing=Pacing(per_minute=4, window=0.5)).batch(
+        PROMPTS, config, return_exceptions=True)
+    assert not [r for r in paced if isinstance(r, Exception)]
+    assert all(r.content for r in paced)
+    unpaced = make().batch(PROMPTS, config, return_exceptions=True,
+                           pacing=Pacing(enabled=False))
+    assert any(isinstance(r, RateLimitError) for r in unpaced)
