@@ -252,6 +252,16 @@ class Latency(Stall):
         super().__init__(seconds, after_events=0)
 
 
+def _first_events(body: bytes | Iterable[BodyItem], n: int) -> Iterator[BodyItem]:
+    """The first ``n`` SSE events of ``body`` (pauses between them kept)."""
+    count = 0
+    for item in sse_events(body):
+        if count >= n:
+            return
+        yield item
+        count += isinstance(item, bytes)
+
+
 class CutStream(_BodyFault):
     """Status, headers and ``after_events`` events, then the connection drops."""
 
@@ -260,12 +270,7 @@ class CutStream(_BodyFault):
 
     def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
         yield b""
-        count = 0
-        for item in sse_events(body):
-            if count >= self.after_events:
-                break
-            yield item
-            count += isinstance(item, bytes)
+        yield from _first_events(body, self.after_events)
         yield RESET
 
 
@@ -470,12 +475,7 @@ class EndlessLine(_BodyFault):
 
     def rewrite(self, body: bytes | Iterable[BodyItem]) -> Iterable[BodyItem]:
         yield b""
-        count = 0
-        for item in sse_events(body):
-            if count >= self.after_events:
-                break
-            yield item
-            count += isinstance(item, bytes)
+        yield from _first_events(body, self.after_events)
         yield b'data: {"response":"'
         chunk = b"x" * self.piece
         for _ in range(self.limit // self.piece):
