@@ -3,15 +3,15 @@
 Each verb is the implementation in ``workersai.tasks._<task>`` / ``workersai._batch_calls``
 with the client filled in, so ``client.tasks.translate(model, text, "fr")`` is the call
 ``translate(client, model, text, "fr")`` of the previous release (which stays one release
-as a deprecated alias). The verbs have the same names on both twins; on ``AsyncClient``
-they are awaited.
+as a deprecated alias). Each verb is declared once with its two implementations; the sync
+twin's namespace binds the first, the async twin's the second (awaited).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from . import _batch_calls as _b
 from .tasks import _classify, _describe, _detect, _image, _speech, _summarize, _translation, _tts
@@ -20,6 +20,8 @@ __all__ = ["AsyncBatch", "AsyncTasks", "Batch", "Tasks"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+AP = ParamSpec("AP")
+AR = TypeVar("AR")
 
 
 class _Namespace:
@@ -34,74 +36,88 @@ class _Namespace:
         return f"<{type(self).__name__} of {self._client!r}>"
 
 
-class _Verb(Generic[P, R]):
-    """A call whose first argument is the namespace's client."""
+class _Sync(_Namespace):
+    """A namespace of ``Client``: its verbs call the sync implementations."""
 
-    def __init__(self, fn: Callable[Concatenate[Any, P], R]) -> None:
+    __slots__ = ()
+
+
+class _Async(_Namespace):
+    """A namespace of ``AsyncClient``: its verbs call the async implementations."""
+
+    __slots__ = ()
+
+
+class _Verb(Generic[P, R, AP, AR]):
+    """A call whose first argument is the namespace's client, in its sync and async forms."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], R],
+                 afn: Callable[Concatenate[Any, AP], AR]) -> None:
         self.fn = fn
-        self.__doc__ = fn.__doc__
+        self.afn = afn
 
     @overload
-    def __get__(self, ns: None, owner: type) -> _Verb[P, R]: ...
+    def __get__(self, ns: None, owner: type) -> _Verb[P, R, AP, AR]: ...
 
     @overload
-    def __get__(self, ns: _Namespace, owner: type) -> Callable[P, R]: ...
+    def __get__(self, ns: _Sync, owner: type) -> Callable[P, R]: ...
 
-    def __get__(self, ns: _Namespace | None, owner: type) -> _Verb[P, R] | Callable[P, R]:
+    @overload
+    def __get__(self, ns: _Async, owner: type) -> Callable[AP, AR]: ...
+
+    def __get__(self, ns: _Namespace | None, owner: type) -> Any:
         if ns is None:
             return self
-        bound = functools.update_wrapper(functools.partial(self.fn, ns._client), self.fn)
-        return cast(Callable[P, R], bound)
+        fn: Callable[..., Any] = self.afn if isinstance(ns, _Async) else self.fn
+        return functools.update_wrapper(functools.partial(fn, ns._client), fn)
 
 
-class Tasks(_Namespace):
+class _TaskVerbs:
+    """The task verbs of both twins (see :mod:`workersai.tasks` for inputs and results)."""
+
+    __slots__ = ()
+    generate_image = _Verb(_image.generate_image, _image.agenerate_image)
+    transcribe = _Verb(_speech.transcribe, _speech.atranscribe)
+    synthesize_speech = _Verb(_tts.synthesize_speech, _tts.asynthesize_speech)
+    translate = _Verb(_translation.translate, _translation.atranslate)
+    classify_text = _Verb(_classify.classify_text, _classify.aclassify_text)
+    classify_image = _Verb(_classify.classify_image, _classify.aclassify_image)
+    detect_objects = _Verb(_detect.detect_objects, _detect.adetect_objects)
+    summarize = _Verb(_summarize.summarize, _summarize.asummarize)
+    describe_image = _Verb(_describe.describe_image, _describe.adescribe_image)
+
+
+class _BatchVerbs:
+    """The batch verbs of both twins (see :mod:`workersai.batch` for the knobs)."""
+
+    __slots__ = ()
+    submit = _Verb(_b.submit_batch, _b.asubmit_batch)
+    poll = _Verb(_b.poll, _b.apoll)
+    run = _Verb(_b.run_batch, _b.arun_batch)
+    chat = _Verb(_b.chat_batch, _b.achat_batch)
+    embed = _Verb(_b.embed_batch, _b.aembed_batch)
+
+
+class Tasks(_TaskVerbs, _Sync):
     """``Client.tasks``: images, speech, translation, classification and more
     (see :mod:`workersai.tasks` for the inputs and results)."""
 
     __slots__ = ()
-    generate_image = _Verb(_image.generate_image)
-    transcribe = _Verb(_speech.transcribe)
-    synthesize_speech = _Verb(_tts.synthesize_speech)
-    translate = _Verb(_translation.translate)
-    classify_text = _Verb(_classify.classify_text)
-    classify_image = _Verb(_classify.classify_image)
-    detect_objects = _Verb(_detect.detect_objects)
-    summarize = _Verb(_summarize.summarize)
-    describe_image = _Verb(_describe.describe_image)
 
 
-class AsyncTasks(_Namespace):
+class AsyncTasks(_TaskVerbs, _Async):
     """``AsyncClient.tasks``: the verbs of :class:`Tasks`, awaited."""
 
     __slots__ = ()
-    generate_image = _Verb(_image.agenerate_image)
-    transcribe = _Verb(_speech.atranscribe)
-    synthesize_speech = _Verb(_tts.asynthesize_speech)
-    translate = _Verb(_translation.atranslate)
-    classify_text = _Verb(_classify.aclassify_text)
-    classify_image = _Verb(_classify.aclassify_image)
-    detect_objects = _Verb(_detect.adetect_objects)
-    summarize = _Verb(_summarize.asummarize)
-    describe_image = _Verb(_describe.adescribe_image)
 
 
-class Batch(_Namespace):
+class Batch(_BatchVerbs, _Sync):
     """``Client.batch``: the async batch queue (see :mod:`workersai.batch` for the knobs)."""
 
     __slots__ = ()
-    submit = _Verb(_b.submit_batch)
-    poll = _Verb(_b.poll)
-    run = _Verb(_b.run_batch)
-    chat = _Verb(_b.chat_batch)
-    embed = _Verb(_b.embed_batch)
 
 
-class AsyncBatch(_Namespace):
+class AsyncBatch(_BatchVerbs, _Async):
     """``AsyncClient.batch``: the verbs of :class:`Batch`, awaited."""
 
     __slots__ = ()
-    submit = _Verb(_b.asubmit_batch)
-    poll = _Verb(_b.apoll)
-    run = _Verb(_b.arun_batch)
-    chat = _Verb(_b.achat_batch)
-    embed = _Verb(_b.aembed_batch)

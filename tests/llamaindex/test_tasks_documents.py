@@ -131,13 +131,13 @@ async def test_translator_passes_its_concurrency_and_batch_size(
     from workersai._namespaces import AsyncTasks, _Verb
 
     seen: dict[str, Any] = {}
-    real = AsyncTasks.translate.fn  # client.tasks.translate on an AsyncClient
+    real = AsyncTasks.translate.afn  # client.tasks.translate on an AsyncClient
 
     async def spy(*args: Any, **kwargs: Any) -> Any:
         seen.update(kwargs)
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(AsyncTasks, "translate", _Verb(spy))
+    monkeypatch.setattr(AsyncTasks, "translate", _Verb(AsyncTasks.translate.fn, spy))
     translator = WorkersAIDocumentTranslator(**emu_target.kwargs, target_lang="fr",
                                              max_concurrency=3, batch_size=5)
     await translator.acall([Document(text="a")])

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from workersai import AsyncClient, Client, batch, tasks
-from workersai._namespaces import AsyncBatch, AsyncTasks, Batch, Tasks
+from workersai._namespaces import AsyncBatch, AsyncTasks, Batch, Tasks, _Verb
 from workersai.emulator import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_TOKEN,
@@ -26,22 +26,26 @@ M2M = "@cf/meta/m2m100-1.2b"
 LLM = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 
 
-def verbs(cls: type) -> set[str]:
-    return {name for name in vars(cls) if not name.startswith("_")}
+def verbs(cls: type) -> dict[str, _Verb[Any, Any, Any, Any]]:
+    return {n: v for n in dir(cls) if isinstance(v := getattr(cls, n), _Verb)}
 
 
 @pytest.mark.parametrize(("sync", "aio"), [(Tasks, AsyncTasks), (Batch, AsyncBatch)])
 def test_both_twins_have_the_same_verbs(sync: type, aio: type) -> None:
-    assert verbs(sync) == verbs(aio) and verbs(sync)
-    for name in verbs(sync):
-        assert not inspect.iscoroutinefunction(vars(sync)[name].fn), name
-        assert inspect.iscoroutinefunction(vars(aio)[name].fn), name
+    assert verbs(sync).keys() == verbs(aio).keys() and verbs(sync)
+    client = object()
+    for name, verb in verbs(sync).items():
+        assert not inspect.iscoroutinefunction(verb.fn), name
+        assert inspect.iscoroutinefunction(verb.afn), name
+        assert getattr(sync(client), name).func is verb.fn, name  # each twin binds its own
+        assert getattr(aio(client), name).func is verb.afn, name
+        assert getattr(aio(client), name).args == (client,)
 
 
 def test_every_task_call_has_a_verb() -> None:
     calls = {n for n in tasks.__all__ if n[0].islower() and not n.startswith(
         ("build_", "parse_")) and "a" + n in tasks.__all__}
-    assert calls == verbs(Tasks)
+    assert calls == set(verbs(Tasks))
 
 
 def test_verbs_call_with_the_client_filled_in() -> None:
@@ -54,7 +58,8 @@ def test_verbs_call_with_the_client_filled_in() -> None:
     aout = asyncio.run(aclient.tasks.translate(M2M, "Hello", "fr"))
     assert out.text == aout.text and out.text
     assert isinstance(queued.results[0]["response"], str) and not queued.failed
-    assert client.tasks.translate.__doc__ == vars(Tasks)["translate"].fn.__doc__
+    assert client.tasks.translate.__doc__ == Tasks.translate.fn.__doc__
+    assert aclient.tasks.translate.__doc__ == Tasks.translate.afn.__doc__
 
 
 def test_importing_the_client_leaves_tasks_and_batch_unloaded() -> None:
@@ -81,7 +86,7 @@ ALIASES = [("tasks", p + v) for v in sorted(verbs(Tasks)) for p in ("", "a")] + 
 def test_old_free_functions_warn_and_delegate(module: str, name: str) -> None:
     alias = getattr({"tasks": tasks, "batch": batch}[module], name)
     namespace = {"tasks": (Tasks, AsyncTasks), "batch": (Batch, AsyncBatch)}[module]
-    impls = {vars(cls)[v].fn for cls in namespace for v in verbs(cls)}
+    impls = {f for cls in namespace for v in verbs(cls).values() for f in (v.fn, v.afn)}
     assert alias.__wrapped__ in impls  # the very call the namespace verb makes
     with pytest.warns(DeprecationWarning, match=rf"workersai\.{module}\.{name}\(client"):
         try:
