@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 from pydantic import SecretStr
@@ -36,7 +37,6 @@ from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 from .errors import (
     InvalidInputError,
 )
-from .models import AsyncModels, Models
 from .types import (
     ChatParams,
     EmbeddingResult,
@@ -53,6 +53,7 @@ from .wire.stream import StreamAssembler, coalesce
 
 if TYPE_CHECKING:
     from ._namespaces import AsyncBatch, AsyncTasks, Batch, Tasks
+    from .models import AsyncModels, Models
     from .tasks._protocol import SupportsAsyncTasks, SupportsTasks
 
 __all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
@@ -141,6 +142,35 @@ def _repr(kind: str, config: Config) -> str:
 
 # --- the twins -----------------------------------------------------------------------------
 
+S = TypeVar("S")
+A = TypeVar("A")
+
+
+class _Space(Generic[S, A]):
+    """A namespace of both twins (``models``, ``tasks``, ``batch``): the sync class built
+    on a ``Client``, the async one on an ``AsyncClient``; awaited there."""
+
+    def __init__(self, module: str, sync: str, aio: str, doc: str) -> None:
+        self._where = (module, sync, aio)
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, twin: None, owner: type) -> _Space[S, A]: ...
+
+    @overload
+    def __get__(self, twin: Client, owner: type) -> S: ...
+
+    @overload
+    def __get__(self, twin: AsyncClient, owner: type) -> A: ...
+
+    def __get__(self, twin: _Twin[Any, Any] | None, owner: type) -> Any:
+        if twin is None:
+            return self
+        module, sync, aio = self._where
+        kind = aio if isinstance(twin, AsyncClient) else sync
+        return getattr(importlib.import_module(module, __package__), kind)(twin)
+
+
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 """The httpx client type a twin accepts as ``http_client``."""
 B = TypeVar("B", SyncBackend, AsyncBackend)
@@ -205,6 +235,16 @@ class _Twin(Generic[H, B]):
     def _make_backend(self, http_client: H | None, binding: Any) -> B:
         raise NotImplementedError
 
+    models: _Space[Models, AsyncModels] = _Space(
+        ".models", "Models", "AsyncModels",
+        "The models API: ``search``, ``schema`` and ``refresh`` (the live catalog).")
+    tasks: _Space[Tasks, AsyncTasks] = _Space(
+        "._namespaces", "Tasks", "AsyncTasks",  # loads the task modules on first use
+        "Images, speech, translation, classification, ...: ``client.tasks.translate(...)``.")
+    batch: _Space[Batch, AsyncBatch] = _Space(
+        "._namespaces", "Batch", "AsyncBatch",
+        "The async batch queue: ``submit``, ``poll``, ``run``, ``chat``, ``embed``.")
+
 
 _SETTINGS = (
     "account_id", "api_token", "base_url", "gateway", "gateway_options", "timeout",
@@ -247,25 +287,6 @@ class Client(_Twin[httpx.Client, SyncBackend]):
 
     def __repr__(self) -> str:
         return _repr("Client", self.config)
-
-    @property
-    def models(self) -> Models:
-        """The models API: ``search``, ``schema`` and ``refresh`` (the live catalog)."""
-        return Models(self)
-
-    @property
-    def tasks(self) -> Tasks:
-        """Images, speech, translation, classification, ...: ``client.tasks.translate(...)``."""
-        from ._namespaces import Tasks  # loads the task modules on first use
-
-        return Tasks(self)
-
-    @property
-    def batch(self) -> Batch:
-        """The async batch queue: ``submit``, ``poll``, ``run``, ``chat``, ``embed``."""
-        from ._namespaces import Batch
-
-        return Batch(self)
 
     def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
@@ -386,25 +407,6 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
 
     def __repr__(self) -> str:
         return _repr("AsyncClient", self.config)
-
-    @property
-    def models(self) -> AsyncModels:
-        """The models API: ``search``, ``schema`` and ``refresh`` (awaited)."""
-        return AsyncModels(self)
-
-    @property
-    def tasks(self) -> AsyncTasks:
-        """The verbs of ``Client.tasks``, awaited."""
-        from ._namespaces import AsyncTasks
-
-        return AsyncTasks(self)
-
-    @property
-    def batch(self) -> AsyncBatch:
-        """The verbs of ``Client.batch``, awaited."""
-        from ._namespaces import AsyncBatch
-
-        return AsyncBatch(self)
 
     async def chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,

@@ -100,3 +100,13 @@ def test_old_free_functions_warn_and_delegate(module: str, name: str) -> None:
 def test_there_is_an_alias_for_every_verb() -> None:
     names = {n for _, n in ALIASES}
     assert len(names) == 2 * len(verbs(Tasks)) + 2 * len(verbs(Batch))
+
+
+def test_each_twin_builds_its_own_namespaces() -> None:
+    from workersai.models import AsyncModels, Models
+
+    client, aclient = Client(**CREDS), AsyncClient(**CREDS)
+    for name, sync, aio in [("models", Models, AsyncModels), ("tasks", Tasks, AsyncTasks),
+                            ("batch", Batch, AsyncBatch)]:
+        assert type(getattr(client, name)) is sync and type(getattr(aclient, name)) is aio
+        assert getattr(Client, name).__doc__  # documented on the class
