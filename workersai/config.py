@@ -13,7 +13,7 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from pydantic import SecretStr
 
@@ -31,6 +31,7 @@ __all__ = [
     "GatewayOptions",
     "RequestOptions",
     "Config",
+    "Settings",
     "Limits",
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_CONNECTIONS",
@@ -282,6 +283,23 @@ class RequestOptions:
     deadline: float | None = None
 
 
+
+class Settings(TypedDict, total=False):
+    """The keyword arguments of :meth:`Config.resolve` (and of the clients' constructors);
+    each left out or ``None`` is taken from the environment or the default."""
+
+    account_id: str | None
+    api_token: SecretStr | str | None
+    base_url: str | None
+    gateway: str | None
+    gateway_options: GatewayOptions | None
+    timeout: float | Timeouts | None
+    max_retries: int | None
+    default_headers: dict[str, str] | None
+    limits: Limits | None
+    deadline: float | None
+    max_connections: int | None
+
 @dataclass(slots=True, frozen=True)
 class Config:
     """Everything the transport needs. Build with :meth:`Config.resolve` to read env vars."""
@@ -310,38 +328,29 @@ class Config:
         return timeouts, retries
 
     @classmethod
-    def resolve(
-        cls,
-        *,
-        account_id: str | None = None,
-        api_token: SecretStr | str | None = None,
-        base_url: str | None = None,
-        gateway: str | None = None,
-        gateway_options: GatewayOptions | None = None,
-        timeout: float | Timeouts | None = None,
-        max_retries: int | None = None,
-        default_headers: dict[str, str] | None = None,
-        limits: Limits | None = None,
-        deadline: float | None = None,
-        max_connections: int | None = None,
-    ) -> Config:
+    def resolve(cls, **settings: Unpack[Settings]) -> Config:
         """Fill unset values from the environment. Does no I/O and never fails on
         missing credentials (that is checked at the first request)."""
+        unknown = sorted(set(settings) - Settings.__optional_keys__)
+        if unknown:
+            raise TypeError(f"Config.resolve() got unexpected keyword argument(s) {unknown}")
+        api_token, max_retries, base_url = (
+            settings.get("api_token"), settings.get("max_retries"), settings.get("base_url"))
         token = SecretStr(api_token) if isinstance(api_token, str) else api_token
         retries = check_retries(DEFAULT_MAX_RETRIES if max_retries is None else max_retries)
         url = check_base_url(base_url) if base_url else env_base_url()
         return cls(
-            account_id=account_id or env_account_id(),
+            account_id=settings.get("account_id") or env_account_id(),
             api_token=token or env_api_token(),
             base_url=url.rstrip("/"),
-            gateway=gateway or env_gateway(),
-            gateway_options=gateway_options,
-            timeouts=Timeouts.from_value(timeout),
+            gateway=settings.get("gateway") or env_gateway(),
+            gateway_options=settings.get("gateway_options"),
+            timeouts=Timeouts.from_value(settings.get("timeout")),
             max_retries=retries,
-            default_headers=dict(default_headers or {}),
-            limits=_limits(limits),
-            deadline=_or(check_deadline(deadline), DEFAULT_DEADLINE),
-            max_connections=_connections(max_connections),
+            default_headers=dict(settings.get("default_headers") or {}),
+            limits=_limits(settings.get("limits")),
+            deadline=_or(check_deadline(settings.get("deadline")), DEFAULT_DEADLINE),
+            max_connections=_connections(settings.get("max_connections")),
         )
 
     def require_credentials(self) -> tuple[str, str]:

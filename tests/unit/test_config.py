@@ -111,3 +111,16 @@ def test_call_settings_resolve_options_once_for_every_backend() -> None:
     with pytest.raises(InvalidInputError, match="max_retries must be an integer from 0 to 100"):
         config.call_settings(RequestOptions(max_retries=-1))
     assert Config.resolve(max_retries=None).max_retries == DEFAULT_MAX_RETRIES
+
+
+def test_resolve_takes_exactly_the_settings_the_clients_take() -> None:
+    import inspect
+
+    from workersai import AsyncClient, Client
+    from workersai.config import Settings
+
+    for twin in (Client, AsyncClient):
+        params = set(inspect.signature(twin).parameters) - {"http_client", "config", "binding"}
+        assert params == Settings.__optional_keys__, twin
+    with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) \['acount_id'\]"):
+        Config.resolve(acount_id=ACCOUNT)  # type: ignore[call-arg]
