@@ -33,19 +33,7 @@ from .types import ChatParams, EmbeddingResult, EmbedParams, Message
 if TYPE_CHECKING:
     from .tasks._protocol import SupportsAsyncTasks, SupportsTasks
 
-__all__ = [
-    "BatchOptions",
-    "achat_batch",
-    "aembed_batch",
-    "apoll",
-    "arun_batch",
-    "asubmit_batch",
-    "chat_batch",
-    "embed_batch",
-    "poll",
-    "run_batch",
-    "submit_batch",
-]
+# A private module: its public names are listed once, in ``workersai.batch.__all__``.
 
 _QUEUE = {"queueRequest": "true"}
 
