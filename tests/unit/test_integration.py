@@ -7,6 +7,7 @@ import asyncio
 import pickle
 import subprocess
 import sys
+import textwrap
 from typing import Any
 
 import httpx
@@ -28,31 +29,25 @@ from workersai.integration import (
     run_tool,
     tool_arguments,
 )
-from workersai.types import Message
 
 LLM = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 
 
-class ThirdFrameworkLLM(LazyClients):
-    """What an adapter declares: its connection fields; everything else is inherited."""
+def _docstring_adapter() -> type[LazyClients]:
+    """The adapter of ``workersai.integration``'s docstring, run as pasted."""
+    code = (integration.__doc__ or "").split(".. code-block:: python", 1)[1]
+    namespace: dict[str, Any] = {"__name__": "integration_docstring"}
+    exec(textwrap.dedent(code), namespace)
+    adapter: type[LazyClients] = namespace["MyFrameworkLLM"]
+    return adapter
 
-    model: str = LLM
+
+class ThirdFrameworkLLM(_docstring_adapter()):  # type: ignore[misc]
+    """The docstring's adapter, its defaults pointed at the emulator."""
+
     account_id: str | None = DEFAULT_ACCOUNT_ID
     api_token: SecretStr | None = SecretStr(DEFAULT_TOKEN)
     base_url: str = "https://emulator.invalid/client/v4"
-    gateway: str | None = None
-    gateway_options: Any = None
-    timeout: Any = None
-    max_retries: int | None = None
-    default_headers: dict[str, str] | None = None
-    http_client: Any = None
-    http_async_client: Any = None
-    binding: Any = None
-
-    def complete(self, prompt: str, **kwargs: Any) -> str:
-        reply = self._sync_client().chat(
-            self.model, [Message("user", prompt)], options=request_options(kwargs))
-        return reply.text
 
 
 def test_every_public_name_resolves() -> None:
