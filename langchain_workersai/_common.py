@@ -39,12 +39,8 @@ def mask_serialized_headers(data: S) -> S:
 
 
 class ClientFields(LazyClients):
-    """Connection settings and the lazily built core clients.
-
-    Pickling: a pickled instance holds no API token, no core client and none of the
-    injected ``http_client``/``http_async_client``/``binding``; on load the token is read
-    again from ``CLOUDFLARE_API_TOKEN`` (or ``CF_AI_API_TOKEN``), so multiprocessing
-    workers configured by the environment still work, and clients are rebuilt on first use.
+    """Connection settings and the lazily built core clients (pickled without the token,
+    the core clients or the injected ones: see :class:`workersai.integration.LazyClients`).
     """
 
     model_config = ConfigDict(
