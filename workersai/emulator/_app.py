@@ -42,7 +42,7 @@ from ._batch import BatchQueue
 from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
 from ._jsonenc import dumps, loads
-from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_reply
+from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_reply, recut
 from ._render_llm import RenderCtx, neurons, render_json
 from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
@@ -75,21 +75,6 @@ _INLINE_REASONING = ("classic", "llama4", "text_completion")
 
 def _envelope(result: Any) -> bytes:
     return dumps({"result": result, "success": True, "errors": [], "messages": []})
-
-
-def _rechunk(items: Iterable[BodyItem], size: int) -> Iterator[BodyItem]:
-    """Re-cut the bytes of ``items`` into ``size``-byte pieces (pauses kept in place)."""
-    buf = b""
-    for item in items:
-        if not isinstance(item, bytes):
-            yield item
-            continue
-        buf += item
-        while len(buf) >= size:
-            yield buf[:size]
-            buf = buf[size:]
-    if buf:
-        yield buf
 
 
 class Emulator:
@@ -179,7 +164,8 @@ class Emulator:
         if streamed and self.event_delay is not None:
             items = one_event_per_write(items, self.event_delay)
         if self.chunk_size is not None:
-            items = _rechunk(items, self.chunk_size)
+            size = self.chunk_size
+            items = recut(items, lambda buf: size if len(buf) >= size else 0)
         if self.latency:
             items = _prepend(float(self.latency), items)
         return EmuResponse(reply.status, reply.headers, items)

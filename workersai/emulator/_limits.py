@@ -5,6 +5,7 @@ requests-per-minute limit.
   milliseconds apart; the renderer groups events for speed, so this splits every group
   back into single ``data: ...\\n\\n`` events with a pause (seconds, may be 0) after each.
   The loopback server flushes at every pause, so each event is its own HTTP chunk.
+  Both it and the ``chunk_size`` knob re-cut a body with :func:`recut`.
 * :class:`RateLimit`: Cloudflare's documented limits are requests per minute per task
   type, with per-model overrides. This counts requests per ``(account, model)`` over a
   sliding window of ``window`` seconds (60 by default; a shorter window scales time, e.g.
@@ -28,29 +29,41 @@ from ._types import BodyItem, EmuResponse
 
 __all__ = [
     "RATE_LIMITED_CODE", "RateLimit", "limit_key", "one_event_per_write", "rate_limited_reply",
+    "recut",
 ]
 
 RATE_LIMITED_CODE = 3021
 """Workers AI's per-minute rate-limit error code (3040 is out of capacity)."""
 
 
-def one_event_per_write(items: Iterable[BodyItem], delay: float) -> Iterator[BodyItem]:
-    """Each SSE event of ``items`` as its own item, followed by a ``delay`` pause."""
-    pending = b""
+def recut(items: Iterable[BodyItem], piece: Callable[[bytes], int],
+          pause: float | None = None) -> Iterator[BodyItem]:
+    """The bytes of ``items`` re-cut into the pieces ``piece`` measures (the length of the
+    first whole piece at the start of a buffer, 0 while there is none), with ``pause``
+    seconds after each; pauses already in ``items`` stay in place, a partial tail ends it."""
+    buf = b""
     for item in items:
         if not isinstance(item, bytes):
             yield item
             continue
-        pending += item
-        while True:
-            end = pending.find(b"\n\n")
-            if end < 0:
-                break
-            yield pending[: end + 2]
-            yield float(delay)
-            pending = pending[end + 2 :]
-    if pending:
-        yield pending
+        buf += item
+        while (size := piece(buf)) > 0:
+            yield buf[:size]
+            if pause is not None:
+                yield float(pause)
+            buf = buf[size:]
+    if buf:
+        yield buf
+
+
+def _event_length(buf: bytes) -> int:
+    end = buf.find(b"\n\n")
+    return end + 2 if end >= 0 else 0
+
+
+def one_event_per_write(items: Iterable[BodyItem], delay: float) -> Iterator[BodyItem]:
+    """Each SSE event of ``items`` as its own item, followed by a ``delay`` pause."""
+    return recut(items, _event_length, delay)
 
 
 class RateLimit:
