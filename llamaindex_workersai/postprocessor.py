@@ -53,11 +53,10 @@ class WorkersAIRerank(ClientFields, BaseNodePostprocessor):
         query = self._start(nodes, query_bundle)
         if not nodes:
             return _end([])
-        texts = _texts(nodes)
         with self._callback_event(nodes, query) as event:
-            results = self._sync_client().rerank(self.model, query, texts, top_k=self.top_n)
-            new_nodes = _rescored(nodes, results, self.top_n)
-            event.on_end(payload={EventPayload.NODES: new_nodes})
+            results = self._sync_client().rerank(self.model, query, _texts(nodes),
+                                                 top_k=self.top_n)
+            new_nodes = _rescored(nodes, results, self.top_n, event)
         return _end(new_nodes)
 
     async def _apostprocess_nodes(
@@ -66,12 +65,10 @@ class WorkersAIRerank(ClientFields, BaseNodePostprocessor):
         query = self._start(nodes, query_bundle)
         if not nodes:
             return _end([])
-        texts = _texts(nodes)
         with self._callback_event(nodes, query) as event:
-            client = self._async_client()
-            results = await client.rerank(self.model, query, texts, top_k=self.top_n)
-            new_nodes = _rescored(nodes, results, self.top_n)
-            event.on_end(payload={EventPayload.NODES: new_nodes})
+            results = await self._async_client().rerank(self.model, query, _texts(nodes),
+                                                        top_k=self.top_n)
+            new_nodes = _rescored(nodes, results, self.top_n, event)
         return _end(new_nodes)
 
     def _start(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None) -> str:
@@ -108,8 +105,11 @@ def _end(new_nodes: list[NodeWithScore]) -> list[NodeWithScore]:
 
 
 def _rescored(
-    nodes: list[NodeWithScore], results: list[RerankResult], top_n: int
+    nodes: list[NodeWithScore], results: list[RerankResult], top_n: int, event: Any
 ) -> list[NodeWithScore]:
-    """New ``NodeWithScore``s for the scored documents, best first, cut to ``top_n``."""
+    """New ``NodeWithScore``s for the scored documents, best first, cut to ``top_n``
+    (also the end of the callback ``event``)."""
     ranked = sorted(results, key=lambda r: r.score, reverse=True)[:top_n]
-    return [NodeWithScore(node=nodes[r.index].node, score=r.score) for r in ranked]
+    new_nodes = [NodeWithScore(node=nodes[r.index].node, score=r.score) for r in ranked]
+    event.on_end(payload={EventPayload.NODES: new_nodes})
+    return new_nodes
