@@ -19,6 +19,15 @@ def before_retirements(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalog, "_today", lambda: _dt.date(2026, 5, 10))
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Cloudflare settings from the developer's shell leak into a test."""
+    from workersai.config import ACCOUNT_ID_ENV, API_TOKEN_ENV, BASE_URL_ENV, GATEWAY_ENV
+
+    for name in (*ACCOUNT_ID_ENV, *API_TOKEN_ENV, BASE_URL_ENV, GATEWAY_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_pacer() -> None:
     """Each test starts with empty rate buckets: the process-wide pacer shares one bucket

@@ -11,26 +11,12 @@ from langchain_core.exceptions import ModelInvalidRequestError, ModelRateLimitEr
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from langchain_workersai import ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker
-from tests.unit.test_binding_fakes import (
-    CLASSIC_STREAM,
-    LLM,
-    FakeBinding,
-    FakeStream,
-    InferenceUpstreamError,
-    pieces,
-    sse,
-)
+from tests.unit.test_binding_fakes import LLM, FakeBinding, InferenceUpstreamError, classic_stream
 from workersai import errors
 from workersai.emulator import Emulator
 
 EMB = "@cf/baai/bge-base-en-v1.5"
-
-
-@pytest.fixture(autouse=True)
-def _no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN",
-                 "CF_AI_API_TOKEN", "CLOUDFLARE_AI_GATEWAY_ID"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 # --- binding --------------------------------------------------------------------------
@@ -40,7 +26,7 @@ async def test_chat_ainvoke_and_astream_over_binding() -> None:
     b = FakeBinding({"response": "Bonjour", "usage": {"prompt_tokens": 4,
                                                       "completion_tokens": 1,
                                                       "total_tokens": 5}},
-                    FakeStream(pieces(sse(*CLASSIC_STREAM), 9)))
+                    classic_stream(9))
     llm = ChatWorkersAI(binding=b, model=LLM, temperature=0.2, gateway="gw")
     msg = await llm.ainvoke([SystemMessage("Be brief"), HumanMessage("Hello")])
     assert msg.content == "Bonjour" and msg.usage_metadata is not None

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from langchain_workersai import ChatWorkersAI
 from langchain_workersai.tools import WorkersAIImageGenerationTool, WorkersAITranslationTool
+from tests._support import run_example
 
-ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["langchain_workersai.tools", "langchain_workersai.document_loaders",
            "langchain_workersai.document_transformers"]
 
@@ -51,12 +47,7 @@ def test_chat_model_calls_a_task_tool_and_reads_its_result(
 
 @pytest.mark.emulator
 def test_vision_example_runs_offline() -> None:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CLOUDFLARE_", "CF_", "WORKERSAI_"))}
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / "vision_chat.py")], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = done.stdout
+    out = run_example("vision_chat.py", timeout=120)
     assert out.startswith("Mode: EMULATOR") and "Drew image-" in out
     assert out.count("@cf/meta/llama-4-scout-17b-16e-instruct: ") == 2
     assert "The image shows a lighthouse on a rocky coast at sunset." in out

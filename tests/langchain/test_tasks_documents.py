@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from langchain_workersai import WorkersAIBadRequestError, WorkersAIInvalidInputError
 from langchain_workersai.document_loaders import WorkersAIAudioLoader, WorkersAIAudioParser
 from langchain_workersai.document_transformers import WorkersAIDocumentTranslator
+from tests._support import spy_on_async_translate
 from workersai.emulator._tasks import make_mp3, make_wav
 
 pytestmark = pytest.mark.emulator
@@ -173,16 +174,7 @@ def test_unknown_audio_bytes_take_their_type_from_the_file_name(
 async def test_translator_passes_its_concurrency_and_batch_size(
     emu_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workersai._namespaces import AsyncTasks, _Verb
-
-    seen: dict[str, Any] = {}
-    real = AsyncTasks.translate.afn  # client.tasks.translate on an AsyncClient
-
-    async def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(AsyncTasks, "translate", _Verb(AsyncTasks.translate.fn, spy))
+    seen = spy_on_async_translate(monkeypatch)
     translator = WorkersAIDocumentTranslator(**emu_kwargs, target_lang="fr", max_concurrency=3,
                                              batch_size=5)
     await translator.atransform_documents([Document("a")])

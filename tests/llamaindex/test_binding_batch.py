@@ -9,15 +9,7 @@ from llama_index.core.llms import ChatMessage
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from llamaindex_workersai import WorkersAI, WorkersAIEmbedding, WorkersAIRerank
-from tests.unit.test_binding_fakes import (
-    CLASSIC_STREAM,
-    LLM,
-    FakeBinding,
-    FakeStream,
-    InferenceUpstreamError,
-    pieces,
-    sse,
-)
+from tests.unit.test_binding_fakes import LLM, FakeBinding, InferenceUpstreamError, classic_stream
 from workersai import errors
 
 from .conftest import Target
@@ -26,7 +18,7 @@ EMB = "@cf/baai/bge-base-en-v1.5"
 
 
 async def test_llm_achat_astream_acomplete_over_binding(clean_env: None) -> None:
-    b = FakeBinding({"response": "Paris"}, FakeStream(pieces(sse(*CLASSIC_STREAM), 4)),
+    b = FakeBinding({"response": "Paris"}, classic_stream(4),
                     {"response": "done"})
     llm = WorkersAI(binding=b, model=LLM, gateway="gw", max_retries=0)
     reply = await llm.achat([ChatMessage(role="user", content="Capital of France?")])

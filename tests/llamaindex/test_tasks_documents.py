@@ -13,6 +13,7 @@ from llama_index.core.ingestion import IngestionPipeline
 from llama_index.core.schema import Document, ImageNode, MetadataMode, TextNode
 
 from llamaindex_workersai import WorkersAIAudioReader, WorkersAIDocumentTranslator
+from tests._support import spy_on_async_translate
 from workersai import errors as wa
 from workersai.emulator._tasks import make_mp3, make_wav
 
@@ -128,16 +129,7 @@ async def test_translator_in_an_ingestion_pipeline(emu_target: Target) -> None:
 async def test_translator_passes_its_concurrency_and_batch_size(
     emu_target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workersai._namespaces import AsyncTasks, _Verb
-
-    seen: dict[str, Any] = {}
-    real = AsyncTasks.translate.afn  # client.tasks.translate on an AsyncClient
-
-    async def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(AsyncTasks, "translate", _Verb(AsyncTasks.translate.fn, spy))
+    seen = spy_on_async_translate(monkeypatch)
     translator = WorkersAIDocumentTranslator(**emu_target.kwargs, target_lang="fr",
                                              max_concurrency=3, batch_size=5)
     await translator.acall([Document(text="a")])

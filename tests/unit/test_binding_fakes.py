@@ -114,3 +114,8 @@ CLASSIC_STREAM = [
     {"response": "lo ✓", "tool_calls": []},
     {"response": "", "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}},
 ]
+
+
+def classic_stream(size: int) -> FakeStream:
+    """:data:`CLASSIC_STREAM` as a binding stream read in ``size``-byte pieces."""
+    return FakeStream(pieces(sse(*CLASSIC_STREAM), size))

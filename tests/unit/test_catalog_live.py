@@ -263,12 +263,8 @@ def wrong_token_transport() -> httpx.BaseTransport:
     return EmulatorTransport(Emulator(token="another-token"))
 
 
-def test_missing_credentials_fall_back_and_do_not_raise(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN",
-                 "CF_AI_API_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.usefixtures("clean_env")
+def test_missing_credentials_fall_back_and_do_not_raise(tmp_path: Path) -> None:
     with pytest.warns(CatalogRefreshWarning, match="ConfigurationError"):
         snap = Client().models.refresh(cache_dir=tmp_path)
     assert snap.source == "shipped"

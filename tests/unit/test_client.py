@@ -309,10 +309,8 @@ def test_request_options_pass_through(kind: str) -> None:
 # --- construction and lifecycle ---------------------------------------------------------------
 
 
-def test_construction_needs_no_credentials_and_is_fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN",
-                 "CF_AI_API_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.usefixtures("clean_env")
+def test_construction_needs_no_credentials_and_is_fast() -> None:
     start = time.perf_counter()
     for _ in range(200):
         Client()

@@ -10,11 +10,7 @@ from workersai.errors import ConfigurationError, InvalidInputError
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN",
-                 "CF_AI_API_TOKEN", "WORKERSAI_BASE_URL", "CLOUDFLARE_AI_GATEWAY_ID"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def test_resolve_reads_primary_then_fallback_env(monkeypatch: pytest.MonkeyPatch) -> None:

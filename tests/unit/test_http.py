@@ -269,12 +269,8 @@ def test_redirects_are_not_followed_even_by_an_injected_client(kind: str) -> Non
 @pytest.mark.parametrize(
     "kw", [{"account_id": "", "api_token": ""}, {"account_id": "short"}, {"api_token": ""}]
 )
-def test_missing_credentials_raise_at_first_request(
-    kind: str, kw: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN",
-                 "CF_AI_API_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.usefixtures("clean_env")
+def test_missing_credentials_raise_at_first_request(kind: str, kw: dict[str, str]) -> None:
     server = Server(ok({}))
     twin = Twin(kind, server, config(**kw))  # construction is fine
     with pytest.raises(ConfigurationError):

@@ -1,0 +1,40 @@
+"""Helpers the LangChain, LlamaIndex and example tests share."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_example(script: str, timeout: float) -> str:
+    """Run ``examples/<script>`` as a user would, with no Cloudflare settings in the
+    environment (so it picks the emulator); its stdout, after checking it exited 0."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CLOUDFLARE_", "CF_", "WORKERSAI_"))}
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / script)], env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def spy_on_async_translate(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The keyword arguments ``AsyncClient.tasks.translate`` is called with (filled in as
+    calls happen; the real call still runs)."""
+    from workersai._namespaces import AsyncTasks, _Verb
+
+    seen: dict[str, Any] = {}
+    real = AsyncTasks.translate.afn
+
+    async def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(AsyncTasks, "translate", _Verb(AsyncTasks.translate.fn, spy))
+    return seen
