@@ -15,13 +15,7 @@ from langchain_core.document_loaders import BaseBlobParser, BaseLoader, Blob
 from langchain_core.documents import Document
 from pydantic import ConfigDict, Field
 
-from workersai.integration import (
-    DEFAULT_TASK_MODELS,
-    TranscriptMode,
-    audio_media_type,
-    transcript_records,
-)
-from workersai.tasks import TranscribeParams, Transcript
+from workersai.integration import DEFAULT_TASK_MODELS, AudioTranscriber, Record, TranscriptMode
 
 from ._common import MODEL_NAMES, ClientFields
 from ._errors import reraise
@@ -66,33 +60,34 @@ class WorkersAIAudioParser(ClientFields, BaseBlobParser):
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Further model fields, sent as given (``beam_size``; Deepgram's ``smart_format``...)."""
 
-    def _params(self, blob: Blob, data: bytes) -> TranscribeParams:
-        name = str(blob.source or blob.path or "") or None
-        return TranscribeParams(
-            language=self.language, task=self.task, initial_prompt=self.initial_prompt,
-            media_type=audio_media_type(data, name), extra=dict(self.model_kwargs),
-        )
-
-    def _documents(self, transcript: Transcript, blob: Blob) -> list[Document]:
-        source = blob.source or (str(blob.path) if blob.path else None)
-        records = transcript_records(transcript, source, self.mode, self.include_words)
-        return [Document(page_content=text, metadata=meta) for text, meta in records]
+    def _transcriber(self) -> AudioTranscriber:
+        return AudioTranscriber(self.model, self.language, self.task, self.initial_prompt,
+                                self.mode, self.include_words, self.model_kwargs)
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
         """Transcribe one blob."""
         data = blob.as_bytes()
         with reraise():
-            out = self._sync_client().tasks.transcribe(self.model, data, self._params(blob, data))
-        yield from self._documents(out, blob)
+            records = self._transcriber().records(self._sync_client(), data, *_names(blob))
+        yield from _documents(records)
 
     async def aparse(self, blob: Blob) -> list[Document]:
         """Async :meth:`parse`."""
         data = await asyncio.to_thread(blob.as_bytes)
         with reraise():
-            out = await self._async_client().tasks.transcribe(
-                self.model, data, self._params(blob, data)
-            )
-        return self._documents(out, blob)
+            records = await self._transcriber().arecords(self._async_client(), data,
+                                                         *_names(blob))
+        return _documents(records)
+
+
+def _names(blob: Blob) -> tuple[str | None, str | None]:
+    """The blob's file name (to tell the audio type) and its ``source`` for the metadata."""
+    name = str(blob.source or blob.path or "") or None
+    return name, blob.source or (str(blob.path) if blob.path else None)
+
+
+def _documents(records: list[Record]) -> list[Document]:
+    return [Document(page_content=text, metadata=meta) for text, meta in records]
 
 
 class WorkersAIAudioLoader(BaseLoader):

@@ -18,11 +18,10 @@ from pydantic import Field
 from workersai.integration import (
     DEFAULT_TASK_MODELS,
     TRANSCRIPT_BULKY_KEYS,
+    AudioTranscriber,
+    Record,
     TranscriptMode,
-    audio_media_type,
-    transcript_records,
 )
-from workersai.tasks import TranscribeParams, Transcript
 
 from ._common import ClientFields
 
@@ -78,32 +77,18 @@ class WorkersAIAudioReader(ClientFields, BasePydanticReader):
     def class_name(cls) -> str:
         return "WorkersAIAudioReader"
 
-    def _params(self, data: bytes, name: str) -> TranscribeParams:
-        return TranscribeParams(
-            language=self.language, task=self.task, initial_prompt=self.initial_prompt,
-            media_type=audio_media_type(data, name), extra=dict(self.additional_kwargs),
-        )
-
-    def _documents(
-        self, transcript: Transcript, source: str, extra_info: dict[str, Any] | None
-    ) -> list[Document]:
-        records = transcript_records(transcript, source, self.mode, self.include_words)
-        bulky = list(TRANSCRIPT_BULKY_KEYS)
-        return [
-            Document(text=text, metadata={**(extra_info or {}), **meta},
-                     excluded_embed_metadata_keys=bulky, excluded_llm_metadata_keys=bulky)
-            for text, meta in records
-        ]
+    def _transcriber(self) -> AudioTranscriber:
+        return AudioTranscriber(self.model, self.language, self.task, self.initial_prompt,
+                                self.mode, self.include_words, self.additional_kwargs)
 
     def lazy_load_data(
         self, file: Files, extra_info: dict[str, Any] | None = None, **_: Any
     ) -> Iterator[Document]:
         """Transcribe each file in turn (``extra_info`` is merged into the metadata)."""
         for path in _paths(file):
-            data = path.read_bytes()
-            params = self._params(data, path.name)
-            out = self._sync_client().tasks.transcribe(self.model, data, params)
-            yield from self._documents(out, str(path), extra_info)
+            records = self._transcriber().records(self._sync_client(), path.read_bytes(),
+                                                  path.name, str(path))
+            yield from _documents(records, extra_info)
 
     def load_data(
         self, file: Files, extra_info: dict[str, Any] | None = None, **kwargs: Any
@@ -118,11 +103,19 @@ class WorkersAIAudioReader(ClientFields, BasePydanticReader):
         docs: list[Document] = []
         for path in _paths(file):
             data = await asyncio.to_thread(path.read_bytes)
-            out = await self._async_client().tasks.transcribe(
-                self.model, data, self._params(data, path.name)
-            )
-            docs.extend(self._documents(out, str(path), extra_info))
+            records = await self._transcriber().arecords(self._async_client(), data,
+                                                         path.name, str(path))
+            docs.extend(_documents(records, extra_info))
         return docs
+
+
+def _documents(records: list[Record], extra_info: dict[str, Any] | None) -> list[Document]:
+    bulky = list(TRANSCRIPT_BULKY_KEYS)  # timing lists: kept out of embeddings and prompts
+    return [
+        Document(text=text, metadata={**(extra_info or {}), **meta},
+                 excluded_embed_metadata_keys=bulky, excluded_llm_metadata_keys=bulky)
+        for text, meta in records
+    ]
 
 
 def _paths(file: Files) -> Iterable[Path]:

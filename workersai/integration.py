@@ -26,8 +26,10 @@ rest of the public core; an adapter for a third framework can use the same piece
   description, argument schema, core call, result shaping), :func:`run_tool` /
   :func:`arun_tool`, :func:`given_arguments` / :func:`tool_arguments`, and the tools'
   :data:`DEFAULT_TASK_MODELS`.
-* Transcript helpers for document loaders: :func:`transcript_records`,
-  :func:`audio_media_type`, :data:`TranscriptMode`, :data:`TRANSCRIPT_BULKY_KEYS`.
+* Transcript helpers for document loaders: :class:`AudioTranscriber` (a loader's
+  speech-to-text settings; one audio file in, ``(text, metadata)`` :data:`Record` s out),
+  :func:`transcript_records`, :func:`audio_media_type`, :data:`TranscriptMode`,
+  :data:`TRANSCRIPT_BULKY_KEYS`.
 
 The task-tool pieces load on first use, so importing this module stays cheap.
 
@@ -109,6 +111,8 @@ __all__ = [
     "tool_arguments",
     "run_tool",
     "arun_tool",
+    "AudioTranscriber",
+    "Record",
     "TRANSCRIPT_BULKY_KEYS",
     "TranscriptMode",
     "audio_media_type",
@@ -145,6 +149,7 @@ _LAZY = {
     "arun_tool": ".tasks._tool_run", "DEFAULT_TASK_MODELS": ".tasks._tool_specs",
     "TranscriptMode": ".tasks._tool_io", "TRANSCRIPT_BULKY_KEYS": ".tasks._tool_io",
     "audio_media_type": ".tasks._tool_io", "transcript_records": ".tasks._tool_io",
+    "AudioTranscriber": "._transcriber", "Record": "._transcriber",
 }
 
 
@@ -160,6 +165,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from ._transcriber import AudioTranscriber, Record
     from .tasks._tool_io import (
         TRANSCRIPT_BULKY_KEYS,
         TranscriptMode,

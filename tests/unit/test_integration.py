@@ -4,6 +4,7 @@ by a minimal adapter for an imaginary third framework against the emulator."""
 from __future__ import annotations
 
 import asyncio
+import json
 import pickle
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from workersai.emulator import Emulator
 from workersai.emulator._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN
 from workersai.emulator.transport import emulator_async_http_client, emulator_http_client
 from workersai.integration import (
+    DEFAULT_TASK_MODELS,
     LEFT_OUT_OF_PICKLES,
     TOOL_TASKS,
     TRANSPORT_KEYS,
@@ -111,3 +113,28 @@ def test_task_tool_runner_in_both_twins() -> None:
     aclient = AsyncClient(**creds, http_client=emulator_async_http_client(emulator))
     acontent, _ = asyncio.run(arun_tool(task, lambda: aclient, task.default_model, args, {}))
     assert acontent == content
+
+
+def test_audio_transcriber_sends_its_settings_and_returns_records() -> None:
+    from workersai.emulator._tasks import make_mp3, make_wav
+    from workersai.integration import AudioTranscriber
+
+    wav = make_wav("hello brave new world", seconds=2.0)
+    plain = AudioTranscriber(DEFAULT_TASK_MODELS["transcribe"])
+    assert plain.params(wav).language is None and plain.params(b"\0" * 8, "a.flac").media_type \
+        == "audio/flac"  # unsniffable bytes: the name tells the type
+    knobs = AudioTranscriber(DEFAULT_TASK_MODELS["transcribe"], language="en",
+                             task="transcribe", initial_prompt="Intro:", mode="segments",
+                             include_words=False, extra={"beam_size": 3})
+    emulator = Emulator()
+    creds = {"account_id": DEFAULT_ACCOUNT_ID, "api_token": DEFAULT_TOKEN}
+    with emulator_http_client(emulator) as http:
+        ((text, meta),) = knobs.records(Client(**creds, http_client=http), wav, "a.wav", "src")
+    sent = json.loads(emulator.requests[-1].body)
+    assert {k: sent[k] for k in ("language", "task", "initial_prompt", "beam_size")} == {
+        "language": "en", "task": "transcribe", "initial_prompt": "Intro:", "beam_size": 3}
+    assert text == "Intro: hello brave new world" and meta["source"] == "src"
+    assert meta["segment"] == 0 and "words" not in meta  # mode and include_words
+    aclient = AsyncClient(**creds, http_client=emulator_async_http_client(emulator))
+    ((_, ameta),) = asyncio.run(plain.arecords(aclient, make_mp3("the quick brown fox")))
+    assert "segments" in ameta and "words" in ameta and "source" not in ameta
