@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 from typing import Any
 
 import pytest
@@ -112,11 +111,8 @@ def test_env_vars(monkeypatch: pytest.MonkeyPatch) -> None:
     assert llm.api_token is not None and llm.api_token.get_secret_value() == "primary"
 
 
-def test_construction_is_fast_and_lazy() -> None:
-    start = time.perf_counter()
-    for _ in range(100):
-        llm = WorkersAI(account_id=ACCOUNT, api_token=TOKEN)
-    assert (time.perf_counter() - start) / 100 < 0.001
+def test_construction_is_lazy() -> None:
+    llm = WorkersAI(account_id=ACCOUNT, api_token=TOKEN)
     assert llm._client is None and llm._aclient is None
 
 

@@ -227,19 +227,14 @@ def test_a_reused_wire_index_with_a_new_id_starts_a_new_call() -> None:
     assert fragments(out) == [(0, "call_one1", "a", "{}"), (1, "call_two2", "b", "{}")]
 
 
-def test_assembler_is_fast_enough_per_token() -> None:
-    import time
-
+def test_assembler_sums_usage_over_many_tokens() -> None:
     asm = StreamAssembler(GEMMA4, ChatParams(tools=[WEATHER]))
     event = {
         "choices": [{"index": 0, "delta": {"content": "tok"}, "finish_reason": None}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 1, "total_tokens": 1},
     }
-    start = time.perf_counter()
     for _ in range(20_000):
         asm.feed(event)
-    per_token = (time.perf_counter() - start) / 20_000
-    assert per_token < 50e-6  # generous bound: ~2 µs on a laptop
     asm.done()
     assert asm.finish().usage == Usage(0, 20_000, 20_000)
 
