@@ -43,6 +43,7 @@ from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
 from ._jsonenc import dumps, loads
 from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_reply
+from ._prompt_shape import prompt_shape
 from ._render_llm import RenderCtx, neurons, render_json
 from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
@@ -467,7 +468,7 @@ def _shape(info: ModelInfo, form: str, endpoint: str) -> str:
         return "responses"
     if info.family in _SHAPES:
         return _SHAPES[info.family]
-    return "text_completion" if form == "prompt" else "chat"
+    return prompt_shape(info) if form == "prompt" else "chat"  # as its output schema allows
 
 
 def _prepend(first: BodyItem, items: Iterable[BodyItem]) -> Iterator[BodyItem]:
