@@ -141,20 +141,38 @@ def _args(value: Any) -> dict[str, Any]:
 
 
 def legacy_tool_calls(items: Any) -> list[ToolCall]:
-    """Read ``additional_kwargs["tool_calls"]``: OpenAI-shaped dicts/objects or flat ones."""
+    """Read ``additional_kwargs["tool_calls"]`` as older LlamaIndex agents and
+    llama-index-llms-openai leave it: OpenAI-shaped entries (``{"id", "type",
+    "function": {"name", "arguments"}}``, or ``"custom": {"name", "input"}``) as dicts,
+    pydantic objects (``ChatCompletionMessageToolCall``, streamed ``ChoiceDeltaToolCall``)
+    or plain objects with those attributes, and flat ``{"id", "name", "arguments"}`` ones.
+    An entry naming no tool is refused (never sent as a call to ``"None"``)."""
     if not items:
         return []
-    calls = []
-    for item in items:
-        data = item.model_dump() if hasattr(item, "model_dump") else item
-        if not isinstance(data, Mapping):
-            raise InvalidInputError(f"Unreadable tool_calls entry {item!r:.80}")
-        nested = data.get("function")
-        fn: Mapping[str, Any] = nested if isinstance(nested, Mapping) else data
-        raw_args = fn.get("arguments", fn.get("input", fn.get("args")))
-        call_id = str(data.get("id") or "")
-        calls.append(ToolCall(id=call_id, name=str(fn.get("name")), arguments=_args(raw_args)))
-    return calls
+    if isinstance(items, Mapping | str) or not isinstance(items, Sequence):
+        items = [items]  # one call where a list was expected
+    return [_legacy_call(item) for item in items]
+
+
+def _get(entry: Any, key: str) -> Any:
+    """``entry[key]`` for a mapping, ``entry.key`` for an object (``None`` when absent)."""
+    if isinstance(entry, Mapping):
+        return entry.get(key)
+    return getattr(entry, key, None)
+
+
+def _legacy_call(item: Any) -> ToolCall:
+    if isinstance(item, str | bytes) or item is None:
+        raise InvalidInputError(f"Unreadable tool_calls entry {item!r:.80}")
+    fn = _get(item, "function") or _get(item, "custom") or item
+    name = _get(fn, "name")
+    if not isinstance(name, str) or not name:
+        raise InvalidInputError(
+            f"A tool_calls entry names no tool (expected a 'function' with a 'name'): "
+            f"{item!r:.120}")
+    raw_args = next((v for k in ("arguments", "input", "args")
+                     if (v := _get(fn, k)) is not None), None)
+    return ToolCall(id=str(_get(item, "id") or ""), name=name, arguments=_args(raw_args))
 
 
 # --- tools -----------------------------------------------------------------------------------

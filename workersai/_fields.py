@@ -19,11 +19,13 @@ from pydantic import (
     BaseModel,
     PrivateAttr,
     SecretStr,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
 )
 
+from ._knobs import KNOBS, check_knob, checked_assignment
 from .config import (
     GatewayOptions,
     Limits,
@@ -176,11 +178,18 @@ class LazyClients(BaseModel):
         for name, value in super().__repr_args__():
             yield name, masked_headers(value) if name == "default_headers" else value
 
+    @field_validator(*KNOBS, check_fields=False)
+    @classmethod
+    def _check_knob(cls, value: Any, info: ValidationInfo) -> Any:
+        """A bad timeout, max_retries, deadline, ... is refused here, not at the first call
+        (the core's own checks; pydantic names the field)."""
+        return check_knob(str(info.field_name), value)
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "api_token" and isinstance(value, str):
             value = SecretStr(value) if value else None  # never a plain str in a repr
-        if name == "base_url" and isinstance(value, str):
-            check_base_url(value)
+        if name in KNOBS:  # checked at assignment too (no validate_assignment: too costly)
+            value = checked_assignment(self, name, value)
         if name == "default_headers" and isinstance(value, dict):
             value = MaskedHeaders(value)
         super().__setattr__(name, value)

@@ -38,7 +38,7 @@ from .wire.rerank import build_rerank_request
 
 __all__ = [
     "BINARY_TYPES", "DEFAULT_MAX_CONCURRENCY", "EmbedPlan", "Outcome", "batch_failure", "build",
-    "chat_call", "chat_reply", "parse", "rerank_body", "run_target", "same_dimension",
+    "chat_call", "chat_reply", "full_id", "parse", "rerank_body", "run_target", "same_dimension",
     "sum_usage",
 ]
 
@@ -74,6 +74,18 @@ def build(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
         raise
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
         raise InvalidInputError(f"Cannot build the Workers AI request: {exc}") from exc
+
+
+def full_id(model: str) -> str:
+    """The full id for a short one (``llama-3.3-70b-instruct-fp8-fast``), by the catalog's
+    one resolver (the front ends use it too); a full id comes back unchanged. A short id
+    naming no model (or several) is an ``InvalidInputError`` saying which ids were meant."""
+    if not isinstance(model, str) or model.startswith("@"):
+        return model  # the common case costs one test; a non-string fails where it is used
+    try:
+        return catalog.resolve(model)
+    except catalog.UnknownModelError as err:
+        raise InvalidInputError(str(err)) from err
 
 
 def chat_call(

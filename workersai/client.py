@@ -27,6 +27,7 @@ from ._ops import batch_failure as _batch_failure
 from ._ops import build as _build  # noqa: F401  (kept importable here)
 from ._ops import chat_call as _chat
 from ._ops import chat_reply as _reply
+from ._ops import full_id as _full_id
 from ._ops import parse as _parse
 from ._ops import rerank_body as _rerank_body
 from ._ops import run_target as _run_target
@@ -295,6 +296,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
     ) -> Reply:
         """One chat completion; with ``pacing``, sent in its slot under the account's rate
         limit (off by default: a single call should not wait; bulk callers pass it)."""
+        model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=False)
         paced = _chat_pacing(pacing, self.config, model, options)
         result, meta = (paced_send(paced, self._backend, target, body) if paced
@@ -306,6 +308,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
     ) -> Iterator[StreamDelta]:
         """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
         with contextlib.closing(self._backend.stream(target, body, options, info)) as events:
@@ -323,6 +326,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         """Vectors in input order; batches run concurrently in a thread pool, paced under
         the account's rate limit (``pacing``: :class:`workersai.Pacing`, on by default).
         ``on_progress(done, total)`` is called as each batch finishes."""
+        model = _full_id(model)
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
@@ -348,6 +352,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         options: RequestOptions | None = None,
     ) -> list[RerankResult]:
         """Documents scored against ``query``, best first."""
+        model = _full_id(model)
         if isinstance(documents, list) and not documents:
             return []
         body = _rerank_body(model, query, documents, top_k)
@@ -358,6 +363,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
     ) -> RunResult:
         """Any model on the native ``/ai/run/{model}`` path (escape hatch)."""
+        model = _full_id(model)
         return _run_result(*self._backend.send(_run_target(model), inputs, options))
 
     def run_raw(
@@ -365,6 +371,7 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         query: dict[str, str] | None = None, options: RequestOptions | None = None,
     ) -> RawReply:
         """Post a non-JSON body (audio, image) and get JSON or raw bytes back."""
+        model = _full_id(model)
         raw = RawBody(body, content_type, query)
         return _raw_reply(*self._backend.send(_run_target(model), raw, options))
 
@@ -414,6 +421,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         pacing: Pacing | None = None,
     ) -> Reply:
         """One chat completion; ``pacing`` as in :meth:`Client.chat` (off by default)."""
+        model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=False)
         paced = _chat_pacing(pacing, self.config, model, options)
         result, meta = await (apaced_send(paced, self._backend, target, body) if paced
@@ -425,6 +433,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
     ) -> AsyncIterator[StreamDelta]:
         """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
         events = self._backend.stream(target, body, options, info)
@@ -444,6 +453,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         """Vectors in input order; at most ``max_concurrency`` batches in flight, paced
         under the account's rate limit (``pacing``, on by default).
         ``on_progress(done, total)`` is called as each batch finishes."""
+        model = _full_id(model)
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
@@ -468,6 +478,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         options: RequestOptions | None = None,
     ) -> list[RerankResult]:
         """Documents scored against ``query``, best first."""
+        model = _full_id(model)
         if isinstance(documents, list) and not documents:
             return []
         body = _rerank_body(model, query, documents, top_k)
@@ -478,6 +489,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
     ) -> RunResult:
         """Any model on the native ``/ai/run/{model}`` path (escape hatch)."""
+        model = _full_id(model)
         return _run_result(*await self._backend.send(_run_target(model), inputs, options))
 
     async def run_raw(
@@ -485,6 +497,7 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         query: dict[str, str] | None = None, options: RequestOptions | None = None,
     ) -> RawReply:
         """Post a non-JSON body (audio, image) and get JSON or raw bytes back."""
+        model = _full_id(model)
         raw = RawBody(body, content_type, query)
         return _raw_reply(*await self._backend.send(_run_target(model), raw, options))
 

@@ -55,14 +55,19 @@ NO_TASK_API: dict[str, str] = {
 """Published non-chat models the package has no task API for (reason)."""
 
 REFUSED_FORMS: dict[str, str] = {
-    "@cf/black-forest-labs/flux-2-dev": "multipart",
-    "@cf/black-forest-labs/flux-2-klein-4b": "multipart",
-    "@cf/black-forest-labs/flux-2-klein-9b": "multipart",
     "@cf/deepgram/flux": "sample_rate",
 }
 """Models of a task with an API whose only input form that API does not build (a
-multipart form, a WebSocket stream): every call is refused before sending, naming the
-field the form needs."""
+WebSocket stream): every call is refused before sending, naming the field the form needs."""
+
+FORM_FIELDS: dict[str, frozenset[str]] = {
+    "@cf/black-forest-labs/flux-2-dev": frozenset({"prompt", "width", "height", "steps"}),
+    "@cf/black-forest-labs/flux-2-klein-4b": frozenset({"prompt", "width", "height"}),
+    "@cf/black-forest-labs/flux-2-klein-9b": frozenset({"prompt", "width", "height"}),
+}
+"""FLUX.2's multipart form fields, as the model pages document them (the published
+schema describes only the binding's ``{"multipart": {"body", "contentType"}}`` wrapper,
+which the sent form is checked against)."""
 
 
 def _fields(model: str) -> frozenset[str]:
@@ -104,13 +109,17 @@ _IMAGE_DEFAULTS: dict[str, tuple[Any, Any]] = {
 }
 
 
+def _image_fields(model: str) -> frozenset[str]:
+    return FORM_FIELDS.get(model) or _fields(model)
+
+
 def _steps_wire(model: str) -> str:
-    fields = _fields(model)
+    fields = _image_fields(model)
     return "steps" if "steps" in fields and "num_steps" not in fields else "num_steps"
 
 
 def _image_cases(model: str) -> dict[str, Case]:
-    fields = _fields(model)
+    fields = _image_fields(model)
     out: dict[str, Case] = {"plain": (lambda c: c.tasks.generate_image(model, "a fox"), [])}
     for name, default in _IMAGE_DEFAULTS.items():
         wire = _steps_wire(model) if name == "steps" else name

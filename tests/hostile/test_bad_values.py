@@ -50,9 +50,10 @@ def test_core_refuses_a_bad_timeout_at_construction(value: float) -> None:
 async def test_front_ends_refuse_a_bad_timeout_before_sending(
     surface: Surface, value: float
 ) -> None:
+    """Refused where it is set: at construction (a ValidationError naming the field)."""
     with recorder(ok) as server:
-        obj = surface.build(**CFG, base_url=server.url, timeout=value)
-        with pytest.raises(wa.InvalidInputError, match="timeout"):
+        with pytest.raises(ValueError, match="timeout"):
+            obj = surface.build(**CFG, base_url=server.url, timeout=value)
             await invoke(surface, obj)
     assert server.requests == []
 

@@ -11,7 +11,8 @@ A source option rewrites ``workersai/catalog/published/`` (one ``<stem>.json`` p
 verbatim from a checkout; as the API returns it for ``workersai._sync_live``, which
 fetches through a client since the catalog does no I/O) and ``_snapshot.json``
 (source, date, per-file provenance). Then, always, it regenerates from the snapshot:
-``_generated.py`` (the catalog), the README model table and ``docs/models.md``. Schema
+``_generated.py`` (the catalog), the README model table and ``docs/models.md``, and the
+task tables of the README and ``docs/tasks.md`` (``_task_table``). Schema
 defects are not edited into the snapshot: see ``_fixes`` (applied when validating).
 """
 
@@ -26,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import _facts, _render
+from . import _facts, _render, _task_table
 from ._derive import PUBLISHED_DIR, build_models, load_published
 
 __all__ = ["Outputs", "main", "outputs", "regenerate", "snapshot_from_docs",
@@ -57,10 +58,22 @@ def outputs(root: Path = REPO_ROOT, directory: Path = PUBLISHED_DIR) -> Outputs:
         root / "docs" / "models.md": _render.models_doc(models, source, taken, today),
     }
     if readme.exists():
-        result[readme] = _render.replace_between(
+        text = _render.replace_between(
             readme.read_text(encoding="utf-8"), _render.README_BEGIN, _render.README_END,
             _render.readme_table(models, today))
+        result[readme] = _with_task_table(text, models, today, "Core (`workersai.tasks`)")
+    tasks_doc = root / "docs" / "tasks.md"
+    if tasks_doc.exists():
+        result[tasks_doc] = _with_task_table(tasks_doc.read_text(encoding="utf-8"), models,
+                                             today, "Core (`client.tasks.`)")
     return result
+
+
+def _with_task_table(text: str, models: Sequence[Any], today: _dt.date, core: str) -> str:
+    """``text`` with its generated task table (``_task_table``) brought up to date."""
+    table = _task_table.task_table(models, today, core)
+    return _render.replace_between(text, _task_table.TASKS_BEGIN, _task_table.TASKS_END,
+                                   table)
 
 
 def _write_snapshot(directory: Path, files: dict[str, str], meta: dict[str, Any]) -> None:

@@ -43,11 +43,13 @@ from ._errors import EmuError, bad_input
 from ._gateway import GATEWAY_HEADER, GatewayCache
 from ._jsonenc import dumps, loads
 from ._limits import RateLimit, limit_key, one_event_per_write, rate_limited_reply, recut
+from ._prompt_shape import prompt_shape
 from ._render_llm import RenderCtx, neurons, render_json
 from ._render_responses_sse import responses_stream
 from ._render_sse import Pads, sse_stream
 from ._schema_check import check_input, has_schema
 from ._script import Script, scripted_plan
+from ._task_neurons import task_neurons
 from ._tasks import TASK_MODELS, handle_task
 from ._types import BodyItem, EmuRequest, EmuResponse
 from ._validate import validate_embed, validate_llm, validate_rerank
@@ -276,9 +278,10 @@ class Emulator:
                            if body is None else (dumps(body), _JSON))
             if ctype.split(";")[0].strip().lower() == _JSON and has_schema(model):
                 check_input(model, _json_object(data))
-            status, headers, data = handle_task(model, "", data, ctype) or (500, [], b"")
-            task_headers = self._headers(rng, dict(headers).get("content-type", _JSON))
-            return EmuResponse(status, task_headers, data)
+            status, headers, out = handle_task(model, "", data, ctype) or (500, [], b"")
+            out_type = dict(headers).get("content-type", _JSON)
+            billed = task_neurons(model, data, ctype, out, out_type) if status == 200 else None
+            return EmuResponse(status, self._headers(rng, out_type, billed=billed), out)
         body = _json_object(request.body) if body is None else body
         info = self._model(model, body)
         if queued:
@@ -453,7 +456,7 @@ def _shape(info: ModelInfo, form: str, endpoint: str) -> str:
         return "responses"
     if info.family in _SHAPES:
         return _SHAPES[info.family]
-    return "text_completion" if form == "prompt" else "chat"
+    return prompt_shape(info) if form == "prompt" else "chat"  # as its output schema allows
 
 
 def _prepend(first: BodyItem, items: Iterable[BodyItem]) -> Iterator[BodyItem]:

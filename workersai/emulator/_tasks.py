@@ -5,7 +5,10 @@ builders and parsers; it imports nothing from ``workersai`` but catalog data (no
 here). Every reply is a pure function of the request, so tests can predict it:
 
 * Images. FLUX answers ``{"image": base64}`` holding a fixed 8x8 JPEG whose comment (COM)
-  segment is the prompt. Stable Diffusion answers a raw ``image/png`` of the requested size
+  segment is the prompt; FLUX.2 the same, from a ``multipart/form-data`` body (its only
+  REST form: text fields ``prompt`` (required), ``width``/``height``/``steps`` (integers),
+  file parts accepted; a JSON body is refused as its schema refuses it).
+  Stable Diffusion answers a raw ``image/png`` of the requested size
   (default 1024x1024), one colour taken from the SHA-256 of the prompt and seed, with the
   prompt in an ``iTXt`` "Description" chunk.
 * Speech. Audio this module makes carries its text: MP3 as an ID3v2 ``TIT2`` frame before
@@ -28,6 +31,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email.parser
+import email.policy
 import hashlib
 import io
 import json
@@ -480,9 +485,13 @@ class TaskModel:
     raw_field: str | None = None
     """A raw (non-JSON) body is accepted and stands for this field."""
     json_body: bool = True
+    form: bool = False
+    """The body is ``multipart/form-data`` (FLUX.2): its parts are the inputs."""
 
 
 _IMAGE_IN = {"image": F("u8", True, lo=1)}
+_FLUX2 = {"prompt": F("str", True, lo=1), "width": F("int", lo=1), "height": F("int", lo=1),
+          "steps": F("int", lo=1)}
 TASK_MODELS: dict[str, TaskModel] = {
     "@cf/black-forest-labs/flux-1-schnell": TaskModel(
         _flux, {"prompt": F("str", True, lo=1, hi=2048), "steps": F("int", lo=1, hi=8)},
@@ -510,8 +519,33 @@ TASK_MODELS: dict[str, TaskModel] = {
         _describe, {"image": F("u8|b64", True, lo=1), "prompt": F("str"), **_SAMPLING}),
     "@cf/unum/uform-gen2-qwen-500m": TaskModel(
         _describe, {"image": F("u8|b64", True, lo=1), "prompt": F("str"), **_SAMPLING}),
+    **{f"@cf/black-forest-labs/{name}": TaskModel(_flux, _FLUX2, form=True)
+       for name in ("flux-2-dev", "flux-2-klein-4b", "flux-2-klein-9b")},
 }
 """The models this module serves; :func:`handle_task` returns ``None`` for others."""
+
+
+def _read_form(spec: TaskModel, body: bytes, full_type: str) -> Inputs:
+    """The fields of a ``multipart/form-data`` body: text parts as text (integer fields
+    read as integers), file parts as bytes."""
+    if not full_type.lower().startswith("multipart/form-data") or "boundary=" not in full_type:
+        raise BadInput("this model takes a multipart/form-data body (with a boundary)")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {full_type}\r\n\r\n".encode() + body)
+    inputs: Inputs = {}
+    for part in message.iter_parts() if message.is_multipart() else ():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            continue
+        if part.get_filename() is not None:
+            inputs[name] = payload
+            continue
+        text = payload.decode("utf-8", "replace")
+        kind = spec.fields[name].kind if name in spec.fields else "str"
+        inputs[name] = int(text) if kind == "int" and re.fullmatch(r"-?\d+", text) else text
+    _validate(inputs, spec.fields, spec.closed)
+    return inputs
 
 
 def _read_inputs(spec: TaskModel, body: bytes, content_type: str) -> Inputs:
@@ -547,6 +581,8 @@ def handle_task(model: str, task: str, body: bytes, content_type: str) -> Reply 
         return None
     ctype = content_type.split(";")[0].strip().lower()
     try:
+        if spec.form:
+            return spec.handler(_read_form(spec, body, content_type.strip()))
         return spec.handler(_read_inputs(spec, body, ctype))
     except BadInput as exc:
         return _bad(str(exc))

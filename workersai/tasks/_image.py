@@ -1,4 +1,5 @@
-"""Text-to-image: FLUX (JSON with a base64 JPEG) and Stable Diffusion (raw PNG bytes).
+"""Text-to-image: FLUX (JSON with a base64 JPEG), FLUX.2 (a multipart form in, JSON with
+a base64 image out) and Stable Diffusion (raw PNG bytes).
 
 Per-model rules are data (:data:`IMAGE_SPECS`): which options a model takes, how it
 names its step count, its size and step limits, and whether it forbids unknown fields
@@ -27,6 +28,7 @@ from ._check import (
     uint8_list,
 )
 from ._conform import check_body, takes
+from ._multipart import FormValue, encode_form
 from ._protocol import SupportsAsyncTasks, SupportsTasks
 from ._types import GeneratedImage, ImageParams
 
@@ -55,6 +57,9 @@ class ImageSpec:
     """The schema forbids unknown fields (``extra`` is checked too)."""
     binary_reply: bool = True
     """The model answers with raw image bytes (otherwise JSON ``{"image": base64}``)."""
+    multipart: bool = False
+    """The model takes a ``multipart/form-data`` body (FLUX.2), even for a prompt alone;
+    ``extra`` fields are sent as form fields (``bytes`` as file parts)."""
 
 
 _ALL = frozenset(f.name for f in fields(ImageParams) if f.name != "extra")
@@ -70,6 +75,15 @@ IMAGE_SPECS: dict[str, ImageSpec] = {
     "@cf/lykon/dreamshaper-8-lcm": _SD,
     "@cf/runwayml/stable-diffusion-v1-5-img2img": _SD,
     "@cf/runwayml/stable-diffusion-v1-5-inpainting": _SD,
+    # FLUX.2: the documented form fields (prompt, width, height; steps on dev only, the
+    # klein models run a fixed 4 steps); reference images go in ``extra`` by their names
+    "@cf/black-forest-labs/flux-2-dev": ImageSpec(
+        options=frozenset({"width", "height", "steps"}), steps_key="steps",
+        binary_reply=False, multipart=True),
+    "@cf/black-forest-labs/flux-2-klein-4b": ImageSpec(
+        options=frozenset({"width", "height"}), binary_reply=False, multipart=True),
+    "@cf/black-forest-labs/flux-2-klein-9b": ImageSpec(
+        options=frozenset({"width", "height"}), binary_reply=False, multipart=True),
 }
 """Known text-to-image models. Other ids get :data:`GENERIC_IMAGE_SPEC`."""
 
@@ -107,6 +121,8 @@ def build_image_request(
     spec = IMAGE_SPECS.get(model, GENERIC_IMAGE_SPEC)
     require_text(model, "prompt", prompt, spec.max_prompt)
     _check_params(model, spec, p)
+    if spec.multipart:
+        return _form_request(model, spec, prompt, p)
     body: dict[str, Any] = {"prompt": prompt}
     put(body, "negative_prompt", p.negative_prompt)
     put(body, "width", p.width)
@@ -122,6 +138,19 @@ def build_image_request(
     body.update(p.extra)
     check_body(model, body, extra=p.extra)
     return TaskRequest(model=model, inputs=body, binary_reply=spec.binary_reply)
+
+
+def _form_request(model: str, spec: ImageSpec, prompt: str, p: ImageParams) -> TaskRequest:
+    """FLUX.2's form: prompt, the options it takes, then ``extra`` as given."""
+    fields: dict[str, FormValue] = {"prompt": prompt}
+    for name, key in (("width", "width"), ("height", "height"), ("steps", spec.steps_key)):
+        value = getattr(p, name)
+        if value is not None:
+            fields[key] = value
+    fields.update(p.extra)
+    body, content_type = encode_form(fields)
+    return TaskRequest(model=model, data=body, content_type=content_type,
+                       binary_reply=spec.binary_reply)
 
 
 def _steps_key(model: str, spec: ImageSpec) -> str:
