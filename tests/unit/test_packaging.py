@@ -49,33 +49,6 @@ def test_metadata_is_complete() -> None:
     assert PROJECT["urls"]["Documentation"].startswith("https://")
 
 
-PROJECT_LINKS = ("Homepage", "Repository", "Issues", "Documentation")
-
-
-def test_project_urls_name_the_repository_its_issues_and_docs() -> None:
-    urls = PROJECT["urls"]
-    repo = urls["Repository"]
-    assert repo.startswith("https://github.com/") and urls["Homepage"] == repo
-    assert urls["Issues"] == f"{repo}/issues"
-    assert urls["Documentation"].startswith(f"{repo}/")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in PROJECT_LINKS[1:]:  # the README's Links section says the same
-        assert f"- {name}: {urls[name]}" in readme, name
-
-
-def test_built_metadata_carries_the_project_urls() -> None:
-    """What pip and PyPI read: the Project-URL lines of the metadata hatchling builds."""
-    core = pytest.importorskip("hatchling.metadata.core")
-    spec = pytest.importorskip("hatchling.metadata.spec")
-    plugins = pytest.importorskip("hatchling.plugin.manager")
-    metadata = core.ProjectMetadata(str(ROOT), plugins.PluginManager())
-    text = spec.get_core_metadata_constructors()[spec.DEFAULT_METADATA_VERSION](metadata)
-    lines = {line.split(": ", 1)[1] for line in text.splitlines()
-             if line.startswith("Project-URL: ")}
-    for name in PROJECT_LINKS:
-        assert f"{name}, {PROJECT['urls'][name]}" in lines, name
-
-
 def test_test_dependencies_are_explicit() -> None:
     dev = " ".join(PROJECT["optional-dependencies"]["dev"])
     addopts = PYPROJECT["tool"]["pytest"]["ini_options"]["addopts"]
