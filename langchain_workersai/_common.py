@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ConfigDict, Field
 
 from workersai.config import (
+    DEFAULT_MAX_RETRIES,
     GatewayOptions,
     Limits,
     Timeouts,
@@ -23,7 +24,7 @@ from workersai.config import (
     env_gateway,
     masked_headers,
 )
-from workersai.integration import MODEL_NAMES, TOKEN_NAMES, LazyClients, TokenInput
+from workersai.integration import MODEL_NAMES, TOKEN_NAMES, LazyClients, MaxRetries, TokenInput
 
 __all__ = ["ClientFields", "MODEL_NAMES", "mask_serialized_headers"]
 
@@ -62,8 +63,8 @@ class ClientFields(LazyClients):
     """Default AI Gateway options (cache TTL, skip cache, metadata, ...)."""
     timeout: float | Timeouts | None = None
     """Seconds (read and stream-idle) or a ``workersai.Timeouts``; ``None``: core defaults."""
-    max_retries: int | None = None
-    """Retries on 429/5xx/connection errors (core default 2)."""
+    max_retries: MaxRetries = DEFAULT_MAX_RETRIES
+    """Retries on 429/5xx/connection errors (0 to 100; ``None``: the core default, 2)."""
     session_affinity: str | None = None
     """Sent as ``x-session-affinity`` on every request, so a conversation's requests reach
     the same replica and reuse its prompt cache (per call too); langchain-cloudflare's

@@ -27,7 +27,7 @@ from workersai.config import (
     env_base_url,
     env_gateway,
 )
-from workersai.integration import TOKEN_NAMES, LazyClients, TokenInput
+from workersai.integration import TOKEN_NAMES, LazyClients, MaxRetries, TokenInput
 
 __all__: list[str] = []
 
@@ -69,8 +69,8 @@ class ClientFields(LazyClients):
     timeout: float | Timeouts | None = Field(
         default=None, description="Seconds (read and stream idle) or a full Timeouts."
     )
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0,
-                             description="Retries on 429/5xx/connection errors.")
+    max_retries: MaxRetries = Field(default=DEFAULT_MAX_RETRIES, description="Retries on "
+                                    "429/5xx/connection errors (0 to 100; None: the default).")
     session_affinity: str | None = Field(
         default=None,
         description="Sent as x-session-affinity on every request (prompt caching on one "

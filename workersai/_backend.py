@@ -108,13 +108,8 @@ class SyncBackend(Protocol):
         """One call: the model output (envelope removed, or :class:`Binary`) and meta."""
         ...
 
-    def stream(
-        self,
-        target: Target,
-        body: dict[str, Any],
-        options: RequestOptions | None,
-        info: StreamInfo,
-    ) -> Generator[Any, None, None]:
+    def stream(self, target: Target, body: dict[str, Any], options: RequestOptions | None,
+               info: StreamInfo) -> Generator[Any, None, None]:
         """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end, one list per
         network read (the events that arrived together)."""
         ...
@@ -125,25 +120,14 @@ class SyncBackend(Protocol):
 
 
 class AsyncBackend(Protocol):
-    """Asynchronous backend; same contract as :class:`SyncBackend`."""
+    """Asynchronous backend: each method keeps the contract of its :class:`SyncBackend`
+    counterpart (``aclose`` is ``close``)."""
 
     async def send(
         self, target: Target, body: Body, options: RequestOptions | None
-    ) -> tuple[Any, ResponseMeta]:
-        """One call: the model output (envelope removed, or :class:`Binary`) and meta."""
-        ...
+    ) -> tuple[Any, ResponseMeta]: ...
 
-    def stream(
-        self,
-        target: Target,
-        body: dict[str, Any],
-        options: RequestOptions | None,
-        info: StreamInfo,
-    ) -> AsyncGenerator[Any, None]:
-        """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end, one list per
-        network read (the events that arrived together)."""
-        ...
+    def stream(self, target: Target, body: dict[str, Any], options: RequestOptions | None,
+               info: StreamInfo) -> AsyncGenerator[Any, None]: ...
 
-    async def aclose(self) -> None:
-        """Release what the backend owns."""
-        ...
+    async def aclose(self) -> None: ...

@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from pydantic import (
     AliasChoices,
     BaseModel,
+    BeforeValidator,
     PrivateAttr,
     SecretStr,
     ValidationInfo,
@@ -27,12 +28,14 @@ from pydantic import (
 
 from ._knobs import KNOBS, check_knob, checked_assignment
 from .config import (
+    DEFAULT_MAX_RETRIES,
     GatewayOptions,
     Limits,
     MaskedHeaders,
     RequestOptions,
     Timeouts,
     check_base_url,
+    check_retries,
     env_api_token,
     is_secret_header,
     masked_headers,
@@ -48,6 +51,7 @@ __all__ = [
     "LazyClients",
     "LEFT_OUT_OF_PICKLES",
     "MODEL_NAMES",
+    "MaxRetries",
     "TOKEN_NAMES",
     "TRANSPORT_KEYS",
     "TokenInput",
@@ -66,6 +70,19 @@ MODEL_NAMES = AliasChoices("model", "model_name")
 TOKEN_NAMES = AliasChoices("api_key", "api_token")
 """Runtime names for the token; the fields also carry ``alias="api_key"`` so type checkers
 accept ``api_key=`` (the name ChatOpenAI and LlamaIndex's OpenAI use)."""
+
+
+
+def _retry_budget(value: Any) -> int:
+    return DEFAULT_MAX_RETRIES if value is None else check_retries(value)
+
+
+MaxRetries: TypeAlias = Annotated[int, BeforeValidator(_retry_budget)]
+"""The type of a front end's ``max_retries`` field (default
+:data:`~workersai.config.DEFAULT_MAX_RETRIES`): ``None`` means that default, and any other
+value is checked at construction by the core's own :func:`~workersai.config.check_retries`
+(an integer from 0 to 100), so a field, a ``Config`` and a per-call option accept the
+same values."""
 
 TRANSPORT_KEYS = (
     "timeout",

@@ -16,7 +16,8 @@ import math
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Any
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Any, TypeAlias
 
 import httpx
 
@@ -40,6 +41,9 @@ from .config import Config, RequestOptions
 from .types import ResponseMeta
 
 __all__ = ["AsyncHTTP", "SyncHTTP", "to_error", "response_meta", "USER_AGENT"]
+
+Whole: TypeAlias = tuple[int, dict[str, str], bytes]
+"""A whole answer as read in one attempt: status, headers, body."""
 
 
 class SyncHTTP(Shell):
@@ -79,65 +83,64 @@ class SyncHTTP(Shell):
             deadline.check()
         return inflow.content()
 
-    def send(
-        self, target: Target, body: Body, options: RequestOptions | None
-    ) -> tuple[Any, ResponseMeta]:
-        call, deadline = self.begin(target, body, options, stream=False)
-        attempt = 0
-        while True:
-            try:
-                self._enter(deadline)
-                try:
-                    with self.http().stream(
-                        call.method, call.url, content=call.content, headers=call.headers,
-                        timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
-                    ) as r:
-                        content = self._read(r, deadline)
-                finally:
-                    self._gate.release()
-                return self.decode(call, r.status_code, plain_headers(r), content, attempt)
-            except RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt, deadline)
-            self.sleep(delay)
-            attempt += 1
+    def _open(self, call: Call, deadline: Deadline) -> AbstractContextManager[httpx.Response]:
+        return self.http().stream(
+            call.method, call.url, content=call.content, headers=call.headers,
+            timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+        )
 
-    def stream(
-        self,
-        target: Target,
-        body: Body,
-        options: RequestOptions | None,
-        info: StreamInfo,
+    def _whole(self, call: Call, deadline: Deadline) -> Whole:
+        """One attempt at a whole answer, in a slot of the gate."""
+        self._enter(deadline)
+        try:
+            with self._open(call, deadline) as r:
+                return r.status_code, plain_headers(r), self._read(r, deadline)
+        finally:
+            self._gate.release()
+
+    def _exchange(
+        self, target: Target, body: Body, options: RequestOptions | None,
+        info: StreamInfo | None,
     ) -> Generator[Any, None, None]:
-        call, deadline = self.begin(target, body, options, stream=True)
-        attempt = 0
+        """The retry loop of this twin, for both kinds of call: ``info`` None yields the
+        decoded whole answer once; else the events of a stream, retried only until the
+        first of them reached the caller."""
+        call, deadline, tries = self.begin(target, body, options, stream=info is not None)
         while True:
             sp = StreamPass()
             try:
+                if info is None:
+                    yield self.decode(call, *self._whole(call, deadline), tries.made)
+                    return
                 self._enter(deadline)
                 try:
-                    with self.http().stream(
-                        "POST", call.url, content=call.content, headers=call.headers,
-                        timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
-                    ) as r:
+                    with self._open(call, deadline) as r:
                         if not self.is_event_stream(r.status_code, r.headers):
                             self.reject(call, r.status_code, r.headers, self._read(r, deadline))
-                        self.open_stream(sp, call, r, attempt, info)
+                        self.open_stream(sp, call, r, tries.made, info)
                         chunks = chunks_of(r)
                         for raw in chunks:
                             yield from sp.chunk(raw)
-                            if sp.done:
+                            if sp.over(deadline):
                                 drain(r, chunks, self.clock)
                                 break
-                            sp.after_chunk(deadline)
                         if tail := sp.finish():
                             yield tail
                         return
                 finally:
                     self._gate.release()
             except RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt, deadline, sp.started)
-            self.sleep(delay)
-            attempt += 1
+                self.sleep(self.retry_delay(call, exc, tries, sp.started))
+
+    def send(
+        self, target: Target, body: Body, options: RequestOptions | None
+    ) -> tuple[Any, ResponseMeta]:
+        (reply,) = self._exchange(target, body, options, None)
+        return reply
+
+    def stream(self, target: Target, body: Body, options: RequestOptions | None,
+               info: StreamInfo) -> Generator[Any, None, None]:
+        return self._exchange(target, body, options, info)
 
     def close(self) -> None:
         """Close the pooled client if we built it (an injected one stays open)."""
@@ -187,71 +190,69 @@ class AsyncHTTP(Shell):
             deadline.check()
         return inflow.content()
 
-    async def _attempt(self, call: Call, deadline: Deadline) -> tuple[httpx.Response, bytes]:
+    def _open(
+        self, call: Call, deadline: Deadline
+    ) -> AbstractAsyncContextManager[httpx.Response]:
+        return self.http().stream(
+            call.method, call.url, content=call.content, headers=call.headers,
+            timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+        )
+
+    async def _whole(self, call: Call, deadline: Deadline) -> Whole:
+        """One attempt at a whole answer, in a slot of the gate, cut at the deadline."""
         gate = await self._enter(deadline)
         try:
             left = deadline.check()
-            async with asyncio.timeout(None if math.isinf(left) else left), self.http().stream(
-                call.method, call.url, content=call.content, headers=call.headers,
-                timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
+            async with asyncio.timeout(None if math.isinf(left) else left), self._open(
+                call, deadline
             ) as r:
-                return r, await self._read(r, deadline)
+                return r.status_code, plain_headers(r), await self._read(r, deadline)
         finally:
             gate.release()
 
-    async def send(
-        self, target: Target, body: Body, options: RequestOptions | None
-    ) -> tuple[Any, ResponseMeta]:
-        call, deadline = self.begin(target, body, options, stream=False)
-        attempt = 0
-        while True:
-            try:
-                r, content = await self._attempt(call, deadline)
-                return self.decode(call, r.status_code, plain_headers(r), content, attempt)
-            except RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt, deadline)
-            await self.sleep(delay)
-            attempt += 1
-
-    async def stream(
-        self,
-        target: Target,
-        body: Body,
-        options: RequestOptions | None,
-        info: StreamInfo,
+    async def _exchange(
+        self, target: Target, body: Body, options: RequestOptions | None,
+        info: StreamInfo | None,
     ) -> AsyncGenerator[Any, None]:
-        call, deadline = self.begin(target, body, options, stream=True)
-        attempt = 0
+        """The async twin of :meth:`SyncHTTP._exchange`."""
+        call, deadline, tries = self.begin(target, body, options, stream=info is not None)
         while True:
             sp = StreamPass()
             try:
+                if info is None:
+                    yield self.decode(call, *await self._whole(call, deadline), tries.made)
+                    return
                 gate = await self._enter(deadline)
                 try:
-                    async with self.http().stream(
-                        "POST", call.url, content=call.content, headers=call.headers,
-                        timeout=self.attempt_timeout(call, deadline), follow_redirects=False,
-                    ) as r:
+                    async with self._open(call, deadline) as r:
                         if not self.is_event_stream(r.status_code, r.headers):
                             content = await self._read(r, deadline)
                             self.reject(call, r.status_code, r.headers, content)
-                        self.open_stream(sp, call, r, attempt, info)
+                        self.open_stream(sp, call, r, tries.made, info)
                         chunks = achunks_of(r)
                         async for raw in chunks:
                             for events in sp.chunk(raw):
                                 yield events
-                            if sp.done:
+                            if sp.over(deadline):
                                 await adrain(chunks)
                                 break
-                            sp.after_chunk(deadline)
                         if tail := sp.finish():
                             yield tail
                         return
                 finally:
                     gate.release()
             except RETRY_ON as exc:
-                delay = self.retry_delay(call, exc, attempt, deadline, sp.started)
-            await self.sleep(delay)
-            attempt += 1
+                await self.sleep(self.retry_delay(call, exc, tries, sp.started))
+
+    async def send(
+        self, target: Target, body: Body, options: RequestOptions | None
+    ) -> tuple[Any, ResponseMeta]:
+        [reply] = [r async for r in self._exchange(target, body, options, None)]
+        return reply
+
+    def stream(self, target: Target, body: Body, options: RequestOptions | None,
+               info: StreamInfo) -> AsyncGenerator[Any, None]:
+        return self._exchange(target, body, options, info)
 
     async def aclose(self) -> None:
         """Close the client of the running loop if we built it; those of other loops are

@@ -33,7 +33,7 @@ from ._errors_map import (
 )
 from ._ids import check_header_value
 from ._limits import ACCEPT_ENCODING, Inflow
-from ._retry import next_delay
+from ._retry import Attempts
 from ._sse import EventReader
 from .config import Config, RequestOptions, Timeouts
 from .types import ResponseMeta
@@ -235,10 +235,11 @@ class Shell:
 
     def begin(
         self, target: Target, body: Body, options: RequestOptions | None, *, stream: bool
-    ) -> tuple[Call, Deadline]:
-        """A prepared call and its deadline, started now."""
+    ) -> tuple[Call, Deadline, Attempts]:
+        """A prepared call, its deadline started now, and its retry budget."""
         call = self.prepare(target, body, options, stream)
-        return call, Deadline(call.deadline, self.clock)
+        deadline = Deadline(call.deadline, self.clock)
+        return call, deadline, Attempts(call.max_retries, deadline, self.random)
 
     def attempt_timeout(self, call: Call, deadline: Deadline) -> httpx.Timeout:
         """The call's timeouts, none longer than what is left of its deadline."""
@@ -269,49 +270,42 @@ class Shell:
         )
 
     def retry_delay(
-        self, call: Call, exc: BaseException, attempt: int, deadline: Deadline,
-        started: bool = False,
+        self, call: Call, exc: BaseException, tries: Attempts, started: bool = False
     ) -> float:
         """Seconds to wait before the next attempt; raises the typed error to give up
-        (also when the wait would not end before the call's deadline)."""
-        if not started and deadline.remaining() <= 0 and not _is_deadline(exc):
-            raise deadline.error() from exc
+        (also when the wait would not end before the call's deadline). A stream that
+        has delivered events is never retried."""
+        if not started and tries.deadline.remaining() <= 0 and not _is_deadline(exc):
+            raise tries.deadline.error() from exc
         err = to_error(exc, self._secret)
-        retry_after = getattr(err, "retry_after", None)
-        delay = None
-        if not started:
-            rand = self.random()
-            delay = next_delay(err.is_retryable, attempt, call.max_retries, retry_after, rand)
+        if started and type(err) in (errors.TransportError, errors.ConnectError):
+            # the connection dropped after events reached the caller: the reply is
+            # incomplete, and not retryable (a stall stays a TimeoutError)
+            raise errors.TruncatedStreamError(
+                f"The stream was cut after it started ({err.message}); the reply is incomplete."
+            ) from exc
+        delay = None if started else tries.wait(err)
         if delay is None:
-            if started and type(err) in (errors.TransportError, errors.ConnectError):
-                # the connection dropped after events reached the caller: the reply is
-                # incomplete, and not retryable (a stall stays a TimeoutError)
-                raise errors.TruncatedStreamError(
-                    f"The stream was cut after it started ({err.message}); "
-                    "the reply is incomplete."
-                ) from exc
-            if err is exc:
-                raise err
-            raise err from exc
-        if delay >= deadline.remaining():  # no sleep outlasts the deadline
-            logger.debug("workersai: not retrying POST %s: the wait (%.2fs) would pass the "
-                         "call's deadline", call.path, delay)
+            if tries.refused is not None:
+                logger.debug("workersai: not retrying %s %s: the wait (%.2fs) would pass the "
+                             "call's deadline", call.method, call.path, tries.refused)
             if err is exc:
                 raise err
             raise err from exc
         logger.debug(
             "workersai: retrying %s %s in %.2fs (retry %d of %d) after %s",
-            call.method, call.path, delay, attempt + 1, call.max_retries, _describe(err),
+            call.method, call.path, delay, tries.retries, call.max_retries, _describe(err),
         )
         return delay
 
     def decode(
-        self, call: Call, status: int, headers: Mapping[str, str], content: bytes, attempt: int
+        self, call: Call, status: int, headers: Mapping[str, str], content: bytes,
+        attempts: int,
     ) -> tuple[Any, ResponseMeta]:
         """The model output of a complete answer, or the typed error it carries."""
         if not 200 <= status < 300:
             raise error_from_response(status, headers, content, secret=self._secret)
-        meta = response_meta(status, headers, attempt + 1, self._secret)
+        meta = response_meta(status, headers, attempts, self._secret)
         ctype = headers.get("content-type", "")
         if ctype and "json" not in ctype and not ctype.startswith("text/"):
             return Binary(content, ctype), meta  # binary model output (image, audio)
@@ -336,17 +330,17 @@ class Shell:
 
     def reject(self, call: Call, status: int, headers: Mapping[str, str], content: bytes) -> None:
         """Raise the typed error for a stream request answered without an event stream."""
-        self.decode(call, status, headers, content, 0)
+        self.decode(call, status, headers, content, 1)
         raise format_error(
             "Workers AI answered a stream request with JSON instead of an event stream",
             status, content, self._secret,
         )
 
     def open_stream(
-        self, sp: StreamPass, call: Call, r: httpx.Response, attempt: int, info: StreamInfo
+        self, sp: StreamPass, call: Call, r: httpx.Response, attempts: int, info: StreamInfo
     ) -> None:
         """Start reading an event stream into ``sp``; records the response meta in ``info``."""
-        info.meta = response_meta(r.status_code, r.headers, attempt + 1, self._secret)
+        info.meta = response_meta(r.status_code, r.headers, attempts, self._secret)
         limit = self.config.limits.max_event_bytes
         reader = EventReader(call.stream_idle, r.headers, self.clock, self._secret, limit)
         sp.open(reader, self.inflow(r, whole=False), info)
@@ -368,11 +362,6 @@ class StreamPass:
     def open(self, reader: EventReader, inflow: Inflow, info: StreamInfo) -> None:
         self._reader, self._inflow, self._info = reader, inflow, info
 
-    @property
-    def done(self) -> bool:
-        """Whether ``[DONE]`` was read (the rest of the body is only drained)."""
-        return self._reader is not None and self._reader.done
-
     def chunk(self, raw: bytes) -> Iterator[list[Any]]:
         """The batches of events in one body chunk, up to ``[DONE]``."""
         assert self._reader is not None and self._inflow is not None
@@ -384,10 +373,15 @@ class StreamPass:
             if self._reader.done:
                 return
 
-    def after_chunk(self, deadline: Deadline) -> None:
-        """A stream that has sent no event yet still answers to the call's deadline."""
+    def over(self, deadline: Deadline) -> bool:
+        """After a chunk: whether ``[DONE]`` was read (the rest of the body is only
+        drained). A stream that has sent no event yet still answers to the deadline."""
+        assert self._reader is not None
+        if self._reader.done:
+            return True
         if not self.started:
             deadline.check()
+        return False
 
     def finish(self) -> list[Any]:
         """The events held at the end of the body (none after ``[DONE]``); records in

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import random
 import time
 from typing import Any, Protocol
 
+from ._deadline import Deadline
 from ._pacer import PACER, Pacer, PaceState, Pacing
-from ._retry import next_delay
+from ._retry import Attempts
 from .config import Config, RequestOptions
 from .errors import RateLimitError, WorkersAIError
 from .types import ResponseMeta
@@ -65,54 +67,46 @@ class Paced:
         sent[1].attempts += used
         return sent
 
-    def failed(self, err: WorkersAIError, used: int) -> float | None:
-        """Seconds to wait before the next attempt after a failure (``used`` retries
-        spent), or None to give up: the transport's policy (the server's ``Retry-After``,
-        else backoff with jitter). A 429 also halves the bucket's rate and holds its other
-        requests for that long."""
-        after = err.retry_after if isinstance(err, RateLimitError) else None
-        delay = next_delay(err.is_retryable, used, self.retries, after, random.random())
+    def attempts(self, backend: object) -> Attempts:
+        """One send's retry budget, spent as the transport spends its own (with the
+        backend's ``random`` hook when it has one). Each paced attempt keeps its own
+        deadline; the waits between them have none."""
+        rand = getattr(backend, "random", random.random)
+        return Attempts(self.retries, Deadline(math.inf, time.monotonic), rand)
+
+    def failed(self, err: WorkersAIError, tries: Attempts) -> float:
+        """Seconds to wait before the next attempt after a failure, or ``err`` raised to
+        give up: the transport's policy (the server's ``Retry-After``, else backoff with
+        jitter). A 429 also halves the bucket's rate and holds its other requests for that
+        long."""
+        delay = tries.wait(err)
         if isinstance(err, RateLimitError) and err.is_retryable:
             self.pacer.throttle(self.state, delay)
+        if delay is None:
+            raise err
         return delay
 
 
 def paced_send(paced: Paced, backend: _Sync, target: Any, body: Any) -> Sent:
     """Send one request in its slot (retry waits use the backend's ``sleep`` hook when it
     has one, so they are observable like the transport's own)."""
-    retry_sleep = getattr(backend, "sleep", time.sleep)
-    used, wait = 0, paced.pacer.reserve(paced.state)
+    tries, wait = paced.attempts(backend), paced.pacer.reserve(paced.state)
     if wait > 0:
         time.sleep(wait)
     while True:
-        if used:
-            retry_sleep(wait)
         try:
-            sent = backend.send(target, body, paced.once())
+            return paced.done(backend.send(target, body, paced.once()), tries.retries)
         except WorkersAIError as err:
-            delay = paced.failed(err, used)
-            if delay is None:
-                raise
-            wait, used = delay, used + 1
-            continue
-        return paced.done(sent, used)
+            getattr(backend, "sleep", time.sleep)(paced.failed(err, tries))
 
 
 async def apaced_send(paced: Paced, backend: _Async, target: Any, body: Any) -> Sent:
     """The async twin of :func:`paced_send`."""
-    retry_sleep = getattr(backend, "sleep", asyncio.sleep)
-    used, wait = 0, paced.pacer.reserve(paced.state)
+    tries, wait = paced.attempts(backend), paced.pacer.reserve(paced.state)
     if wait > 0:
         await asyncio.sleep(wait)
     while True:
-        if used:
-            await retry_sleep(wait)
         try:
-            sent = await backend.send(target, body, paced.once())
+            return paced.done(await backend.send(target, body, paced.once()), tries.retries)
         except WorkersAIError as err:
-            delay = paced.failed(err, used)
-            if delay is None:
-                raise
-            wait, used = delay, used + 1
-            continue
-        return paced.done(sent, used)
+            await getattr(backend, "sleep", asyncio.sleep)(paced.failed(err, tries))

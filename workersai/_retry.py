@@ -1,7 +1,9 @@
 """Pure retry policy: which failures are retried, and how long to wait before the next try.
 
 No I/O and no clock of its own: callers pass the time and a random number, so every rule
-is table-tested. The transport (``_http``) only sleeps for what :func:`next_delay` says.
+is table-tested. :class:`Attempts` spends one call's retry budget: every backend's one
+retry loop (the HTTP twins', the binding's) and the paced sends ask it, and only sleep for
+what it says.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 import email.utils
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+
+from ._deadline import Deadline
+from .errors import WorkersAIError
 
 __all__ = [
+    "Attempts",
     "BACKOFF_BASE",
     "BACKOFF_CAP",
     "JITTER",
@@ -127,3 +133,40 @@ def next_delay(
     if retry_after is not None:
         return _cap(retry_after)
     return backoff_delay(attempt, rand)
+
+
+class Attempts:
+    """One call's retries as they are spent: whether, and after how long, a failed attempt
+    is tried again. Pure: the clock sits in the deadline and the random source is passed
+    in; the caller translates the failure to a typed error first and sleeps the answer.
+
+    ``retries`` counts the retries granted so far (``made`` = attempts started, what
+    ``ResponseMeta.attempts`` reports for the attempt under way).
+    """
+
+    __slots__ = ("_random", "budget", "deadline", "refused", "retries")
+
+    def __init__(self, budget: int, deadline: Deadline, rand: Callable[[], float]) -> None:
+        self.budget, self.deadline, self._random = budget, deadline, rand
+        self.retries = 0
+        self.refused: float | None = None
+        """The last wait given up because it would not end before the deadline."""
+
+    @property
+    def made(self) -> int:
+        return self.retries + 1
+
+    def wait(self, err: WorkersAIError) -> float | None:
+        """Seconds to sleep before the next attempt after ``err`` (the retry is counted),
+        or ``None`` to give up: the failure is final, the budget is spent, or the wait would
+        not end before the deadline (no sleep outlasts it; ``refused`` holds it)."""
+        retry_after = getattr(err, "retry_after", None)
+        delay = next_delay(err.is_retryable, self.retries, self.budget, retry_after,
+                           self._random())
+        if delay is None:
+            return None
+        if delay >= self.deadline.remaining():
+            self.refused = delay
+            return None
+        self.retries += 1
+        return delay

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
 import re
 import time
@@ -28,8 +29,9 @@ from typing import Any
 
 from ._backend import Binary, Body, RawBody, StreamInfo, Target
 from ._binding_js import awaited, is_stream, iter_stream, to_js, to_py
+from ._deadline import Deadline
 from ._errors_map import clean_message, error_from_payload, format_error
-from ._retry import next_delay
+from ._retry import Attempts
 from ._sse import EventReader
 from .config import Config, GatewayOptions, RequestOptions, Timeouts
 from .errors import (
@@ -182,38 +184,39 @@ class BindingBackend:
             attempts=attempts,
         )
 
-    def _settings(self, options: RequestOptions | None) -> tuple[Timeouts, int]:
-        return self.config.call_settings(options)
+    def _settings(self, options: RequestOptions | None) -> tuple[Timeouts, Attempts]:
+        """The call's timeouts and its retry budget (the binding keeps no deadline: its
+        calls are bounded per attempt by the timeouts)."""
+        timeouts, retries = self.config.call_settings(options)
+        return timeouts, Attempts(retries, Deadline(math.inf, self.clock), self.random)
 
     async def _run(
         self, model: str, inputs: dict[str, Any], opts: dict[str, Any], wait: float,
-        retries: int,
-    ) -> tuple[Any, int]:
-        """The awaited result of ``run`` and the attempts it took (retrying like HTTP)."""
+        tries: Attempts,
+    ) -> Any:
+        """The awaited result of ``run``: this backend's one retry loop, deciding as the
+        HTTP twins do (:class:`~workersai._retry.Attempts`)."""
         js_inputs, js_opts = to_js(inputs), to_js(opts)
-        attempt = 0
         while True:
             try:
                 call = awaited(self.binding.run(model, js_inputs, js_opts))
-                return await asyncio.wait_for(call, wait), attempt + 1
+                return await asyncio.wait_for(call, wait)
             except Exception as exc:  # JsException and friends
                 err = binding_error(exc, self.binding)
-                retry_after = getattr(err, "retry_after", None)
-                delay = next_delay(err.is_retryable, attempt, retries, retry_after, self.random())
+                delay = tries.wait(err)
                 if delay is None:
                     raise err from (None if err is exc else exc)
             await self.sleep(delay)
-            attempt += 1
 
     async def send(
         self, target: Target, body: Body, options: RequestOptions | None
     ) -> tuple[Any, ResponseMeta]:
         """One call: the Python result, or :class:`Binary` for a media stream."""
         inputs, query = _inputs(target, body)
-        timeouts, retries = self._settings(options)
+        timeouts, tries = self._settings(options)
         opts = binding_options(self.config, options, query)
-        result, attempts = await self._run(target.model, inputs, opts, timeouts.read, retries)
-        meta = self._meta(attempts)
+        result = await self._run(target.model, inputs, opts, timeouts.read, tries)
+        meta = self._meta(tries.made)
         if is_stream(result):
             content = await self._read_all(result, timeouts.read)
             return Binary(content, target.media_type or "application/octet-stream"), meta
@@ -252,12 +255,10 @@ class BindingBackend:
     ) -> AsyncGenerator[Any, None]:
         """Decoded SSE events of a ``stream: true`` call, until ``[DONE]`` or the end."""
         inputs, query = _inputs(target, body)
-        timeouts, retries = self._settings(options)
+        timeouts, tries = self._settings(options)
         opts = binding_options(self.config, options, query)
-        result, attempts = await self._run(
-            target.model, inputs, opts, timeouts.stream_idle, retries
-        )
-        info.meta = self._meta(attempts)
+        result = await self._run(target.model, inputs, opts, timeouts.stream_idle, tries)
+        info.meta = self._meta(tries.made)
         if not is_stream(result):
             text = json.dumps(to_py(result), default=str).encode()
             raise format_error(

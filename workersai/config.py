@@ -266,7 +266,8 @@ DEFAULT_MAX_RETRIES = 2
 def check_retries(value: Any) -> int:
     """``value`` when it is a valid retry budget (the one place that checks it)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise InvalidInputError(f"max_retries must be an integer from 0 to 100, got {value!r}")
+        got = repr(value) if isinstance(value, int | float) else f"a {type(value).__name__}"
+        raise InvalidInputError(f"max_retries must be an integer from 0 to 100, got {got}")
     return value
 
 
@@ -310,7 +311,7 @@ class Config:
     gateway: str | None = None
     gateway_options: GatewayOptions | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
-    max_retries: int = 2
+    max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: dict[str, str] = field(default_factory=dict, repr=False)
     limits: Limits = field(default_factory=Limits)
     deadline: float = DEFAULT_DEADLINE

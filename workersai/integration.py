@@ -12,7 +12,9 @@ rest of the public core; an adapter for a third framework can use the same piece
   (:data:`LEFT_OUT_OF_PICKLES`). Subclasses call ``self._sync_client()`` /
   ``self._async_client()``. :data:`MODEL_NAMES` / :data:`TOKEN_NAMES` are the constructor
   aliases (``model``/``model_name``, ``api_key``/``api_token``) and :data:`TokenInput` the
-  token field's type (a plain ``str`` accepted, kept as a ``SecretStr``).
+  token field's type (a plain ``str`` accepted, kept as a ``SecretStr``);
+  :data:`MaxRetries` the ``max_retries`` field's type (``None`` is the core default,
+  the rest checked at construction as the core checks it).
 * :func:`require`: import a framework or raise an ``ImportError`` naming the extra to
   install; :func:`progress` / :class:`Progress` / :func:`queue_progress`: a progress bar
   (tqdm when installed, else one stderr line) for long embedding and queued jobs.
@@ -79,6 +81,7 @@ from ._fields import (
     TOKEN_NAMES,
     TRANSPORT_KEYS,
     LazyClients,
+    MaxRetries,
     TokenInput,
     request_options,
 )
@@ -92,6 +95,7 @@ __all__ = [
     "MODEL_NAMES",
     "TOKEN_NAMES",
     "TokenInput",
+    "MaxRetries",
     "TRANSPORT_KEYS",
     "request_options",
     "require",

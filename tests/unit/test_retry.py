@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import email.utils
+import math
 
 import pytest
 
+from workersai import errors
+from workersai._deadline import Deadline
 from workersai._retry import (
     BACKOFF_CAP,
     MAX_RETRY_AFTER,
+    Attempts,
     backoff_delay,
     is_retryable,
     next_delay,
@@ -137,3 +141,36 @@ def test_next_delay_table(
     expected: float | None,
 ) -> None:
     assert next_delay(retryable, attempt, max_retries, retry_after, 0.0) == expected
+
+
+# --- Attempts: one call's budget as it is spent ---------------------------------------------
+
+
+def _attempts(budget: int, seconds: float = math.inf, now: list[float] | None = None
+              ) -> Attempts:
+    clock = now if now is not None else [0.0]
+    return Attempts(budget, Deadline(seconds, lambda: clock[0]), lambda: 0.0)
+
+
+def test_attempts_count_retries_until_the_budget_is_spent() -> None:
+    tries = _attempts(2)
+    busy = errors.RateLimitError("busy", status_code=429, is_retryable=True)
+    assert (tries.made, tries.wait(busy), tries.made) == (1, 0.5, 2)
+    assert (tries.wait(busy), tries.made) == (1.0, 3)
+    assert tries.wait(busy) is None and tries.made == 3  # spent: no count for a refusal
+    assert tries.refused is None
+
+
+def test_attempts_never_retry_a_final_error_and_honour_retry_after() -> None:
+    assert _attempts(5).wait(errors.BadRequestError("bad", status_code=400)) is None
+    later = errors.RateLimitError("busy", status_code=429, retry_after=3.0, is_retryable=True)
+    assert _attempts(1).wait(later) == 3.0
+
+
+def test_attempts_refuse_a_wait_that_would_pass_the_deadline() -> None:
+    now = [0.0]
+    tries = _attempts(5, seconds=10.0, now=now)
+    later = errors.RateLimitError("busy", status_code=429, retry_after=4.0, is_retryable=True)
+    assert tries.wait(later) == 4.0
+    now[0] = 6.5  # 3.5 s left: a 4 s wait would end after the deadline
+    assert tries.wait(later) is None and tries.refused == 4.0 and tries.made == 2
