@@ -135,11 +135,11 @@ def twins(
     """The blocking call ``name(client, ...)`` and the awaited ``a<name>(client, ...)`` of
     ``plan`` (whose docstring and parameters they show, after ``client``)."""
 
-    def call(client: SupportsTasks, /, *args: P.args, **kwargs: P.kwargs) -> T:
+    def call(client: SupportsTasks, *args: P.args, **kwargs: P.kwargs) -> T:
         planned = plan(*args, **kwargs)
         return planned.parse(send(client, planned.request, planned.options))
 
-    async def acall(client: SupportsAsyncTasks, /, *args: P.args, **kwargs: P.kwargs) -> T:
+    async def acall(client: SupportsAsyncTasks, *args: P.args, **kwargs: P.kwargs) -> T:
         planned = plan(*args, **kwargs)
         return planned.parse(await asend(client, planned.request, planned.options))
 
@@ -151,7 +151,7 @@ def twins(
 def _present(fn: Callable[..., Any], name: str, plan: Callable[..., Any], doc: str | None,
              client_type: str) -> None:
     sig = inspect.signature(plan)
-    client = inspect.Parameter("client", inspect.Parameter.POSITIONAL_ONLY,
+    client = inspect.Parameter("client", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                annotation=client_type)
     ret = sig.return_annotation
     ret = ret.removeprefix("Planned[").removesuffix("]") if isinstance(ret, str) else ret
