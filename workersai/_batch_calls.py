@@ -18,17 +18,14 @@ from ._batch_plan import (
     BatchProgress,
     BatchResult,
     BatchRun,
-    BatchStatus,
     Settings,
     check_inputs,
-    poll_body,
-    read_status,
-    submit_body,
 )
 from ._batch_typed import ChatJob, EmbedJob
 from .config import RequestOptions
 from .errors import InvalidInputError, WorkersAIError
 from .types import ChatParams, EmbeddingResult, EmbedParams, Message
+from .wire.batch import BatchStatus, poll_body, read_status, submit_body
 
 if TYPE_CHECKING:
     from .tasks._protocol import SupportsAsyncTasks, SupportsTasks

@@ -1,8 +1,9 @@
 """Pure logic of the async batch queue (``?queueRequest=true``, reference 1.7).
 
-No I/O here: request bodies, reading a poll answer, putting responses back in input
-order, the poll backoff schedule, and :class:`BatchRun`, the state of one queued run that
-the sync and async twins in ``workersai.batch`` drive with a few lines each.
+No I/O here: splitting the inputs into submits, the poll backoff schedule, and
+:class:`BatchRun`, the state of one queued run that the sync and async twins in
+``workersai.batch`` drive with a few lines each. The bodies and the answers on the wire
+(submit, poll, per-item replies) are :mod:`workersai.wire.batch`'s.
 """
 
 from __future__ import annotations
@@ -22,29 +23,23 @@ from .errors import (
     WorkersAIError,
 )
 from .types import Usage
-from .wire._usage import add_usage, read_usage
+from .wire._usage import add_usage
+from .wire.batch import BatchStatus, read_responses, read_status, submit_body
 
 __all__ = [
     "BatchJob",
     "BatchProgress",
     "BatchResult",
     "BatchRun",
-    "BatchStatus",
     "BatchTimeoutError",
     "Settings",
     "collect_responses",
     "plan_chunks",
-    "poll_body",
     "poll_delay",
-    "read_status",
-    "submit_body",
-    "unwrap",
 ]
 
 MAX_PAYLOAD_BYTES = 9_500_000
 """A little under the documented 10 MB limit for one queued submit."""
-_FAILED = frozenset({"failed", "error", "errored", "cancelled", "canceled"})
-_OUTPUT_KEYS = ("response", "data", "choices", "output", "shape", "output_text")
 
 
 # --- public value types ------------------------------------------------------------------
@@ -58,17 +53,6 @@ class BatchJob:
     model: str
     size: int = 0
     status: str = "queued"
-
-
-@dataclass(slots=True)
-class BatchStatus:
-    """One poll's answer: ``done`` with ``responses`` (raw, by ``id``), or pending."""
-
-    request_id: str
-    status: str
-    done: bool = False
-    responses: list[dict[str, Any]] = field(default_factory=list)
-    usage: Usage | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -143,46 +127,9 @@ class Settings:
 # --- pure functions ----------------------------------------------------------------------
 
 
-def submit_body(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The submit body: every item is a normal model input."""
-    return {"requests": list(items)}
-
-
-def poll_body(request_id: str) -> dict[str, Any]:
-    """The poll body for a submitted job."""
-    return {"request_id": request_id}
-
-
 def poll_delay(polls: int, s: Settings) -> float:
     """Seconds before poll round ``polls + 1``: ``poll_interval * backoff**polls``, capped."""
     return min(s.max_interval, s.poll_interval * s.backoff ** min(polls, 64))
-
-
-def read_status(result: Any, request_id: str) -> BatchStatus:
-    """A submit or poll answer (envelope removed) as a :class:`BatchStatus`."""
-    if not isinstance(result, dict):
-        raise ResponseFormatError(f"Unexpected batch answer: {type(result).__name__}")
-    given = result.get("request_id")
-    rid = given if isinstance(given, str) else request_id
-    if isinstance(result.get("responses"), list):
-        usage = read_usage(result.get("usage"))
-        return BatchStatus(rid, "done", True, list(result["responses"]), usage)
-    status = result.get("status")
-    if not isinstance(status, str):
-        raise ResponseFormatError(f"Batch answer has neither responses nor status: {result}")
-    if status.lower() in _FAILED:
-        raise APIError(f"Workers AI batch {rid} {status}", code=None)
-    return BatchStatus(rid, status.lower())
-
-
-def unwrap(result: Any) -> Any:
-    """An item's output; the older nested ``{"result": {...}}`` form is unwrapped."""
-    if (
-        isinstance(result, dict) and "result" in result
-        and not any(key in result for key in _OUTPUT_KEYS)
-    ):
-        return result["result"]
-    return result
 
 
 def _item_error(item: dict[str, Any]) -> WorkersAIError:
@@ -194,25 +141,9 @@ def _item_error(item: dict[str, Any]) -> WorkersAIError:
 def collect_responses(
     responses: list[Any], n: int
 ) -> tuple[list[Any], dict[int, WorkersAIError]]:
-    """Outputs by ``id`` in input order, and the error of each failed or missing item."""
-    results: list[Any] = [None] * n
-    failed: dict[int, WorkersAIError] = {}
-    seen: set[int] = set()
-    for item in responses:
-        idx = item.get("id") if isinstance(item, dict) else None
-        if isinstance(idx, str) and idx.isdigit():
-            idx = int(idx)
-        if not isinstance(idx, int) or not 0 <= idx < n or idx in seen:
-            continue
-        seen.add(idx)
-        if item.get("success") is False or ("result" not in item and "errors" in item):
-            failed[idx] = _item_error(item)
-        else:
-            results[idx] = unwrap(item.get("result"))
-    for idx in range(n):
-        if idx not in seen:
-            failed[idx] = ResponseFormatError(f"The batch answer has no response for item {idx}")
-    return results, failed
+    """Outputs by ``id`` in input order, and the typed error of each failed or missing
+    item (:func:`workersai.wire.batch.read_responses` with the transport's error map)."""
+    return read_responses(responses, n, _item_error)
 
 
 def plan_chunks(items: Sequence[dict[str, Any]], max_bytes: int) -> list[range]:

@@ -36,8 +36,9 @@ from __future__ import annotations
 
 from . import _batch_calls as _calls
 from ._batch_calls import BatchOptions
-from ._batch_plan import BatchJob, BatchProgress, BatchResult, BatchStatus, BatchTimeoutError
+from ._batch_plan import BatchJob, BatchProgress, BatchResult, BatchTimeoutError
 from ._deprecate import deprecated_alias
+from .wire.batch import BatchStatus
 
 __all__ = [
     "BatchJob",

@@ -17,7 +17,7 @@ from workersai.emulator import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator
 from workersai.emulator.transport import emulator_async_http_client, emulator_http_client
 from workersai.errors import InvalidInputError
 from workersai.tasks import ImageParams
-from workersai.tasks._multipart import encode_form
+from workersai.wire.tasks._multipart import encode_form
 
 DEV = "@cf/black-forest-labs/flux-2-dev"
 KLEIN = "@cf/black-forest-labs/flux-2-klein-4b"

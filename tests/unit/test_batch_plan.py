@@ -14,12 +14,9 @@ from workersai._batch_plan import (
     Settings,
     collect_responses,
     plan_chunks,
-    poll_body,
     poll_delay,
-    read_status,
-    submit_body,
-    unwrap,
 )
+from workersai.wire.batch import poll_body, read_status, submit_body, unwrap
 
 
 def test_bodies() -> None:

@@ -1,10 +1,11 @@
 """From published model definitions to :class:`ModelInfo` rows (pure; used by ``_sync``).
 
 A definition is the JSON Cloudflare publishes per model (``published/<stem>.json``): name,
-task, description, ``properties`` (flags, context window, prices, planned deprecation) and
-``schema.input``/``schema.output``. On top come the facts of ``_facts`` (deprecations,
-rate limits, paid-only) and the hand rules of ``_rules`` (reply family, values the
-definition does not state). Importing this module reads no files.
+task, description, ``properties`` (flags, context window, prices, planned deprecation; read
+by ``_stated``, as live search entries are) and ``schema.input``/``schema.output``. On
+top come the facts of ``_facts`` (deprecations, rate limits, paid-only) and the hand rules
+of ``_rules`` (reply family, values the definition does not state). Importing this module
+reads no files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, cast
 
 from . import _facts, _rules
 from ._info import TASK_NAMES, Family, JsonMode, ModelInfo, Price, Reasoning, Task
+from ._stated import neuron_fields, stated
 
 __all__ = ["PUBLISHED_DIR", "build_models", "derive", "family_from_schema", "load_published",
            "task_of"]
@@ -43,22 +45,6 @@ def task_of(doc: Mapping[str, Any]) -> Task:
     if name not in _TASKS:
         raise ValueError(f"{doc.get('name')}: unknown task {name!r}; add it to Task and _TASKS")
     return _TASKS[name]
-
-
-def _props(doc: Mapping[str, Any]) -> dict[str, Any]:
-    return {p["property_id"]: p.get("value") for p in doc.get("properties") or []
-            if isinstance(p, Mapping) and isinstance(p.get("property_id"), str)}
-
-
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() == "true"
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
 
 
 def _walk(node: Any, skip: str = "requests") -> Iterator[dict[str, Any]]:
@@ -121,18 +107,6 @@ def family_from_schema(task: Task, schema: Mapping[str, Any]) -> Family:
     return "other"
 
 
-def _prices(value: Any) -> tuple[Price, ...]:
-    items = value if isinstance(value, list) else []
-    return tuple(Price(str(p["unit"]), float(p["price"])) for p in items
-                 if isinstance(p, Mapping) and str(p.get("currency", "USD")).upper() == "USD"
-                 and isinstance(p.get("price"), int | float))
-
-
-def _neurons(prices: tuple[Price, ...], unit: str) -> float | None:
-    found = next((p for p in prices if p.unit.lower() == unit), None)
-    return None if found is None else round(found.neurons, 1)
-
-
 def _reasoning(model_id: str, family: Family, flagged: bool) -> Reasoning | None:
     if any(model_id == m for m, _ in _rules.THINK_IN_TEXT):
         return "think"
@@ -141,36 +115,22 @@ def _reasoning(model_id: str, family: Family, flagged: bool) -> Reasoning | None
 
 def _published_fields(doc: Mapping[str, Any], task: Task) -> dict[str, Any]:
     """What the definition itself states (absent keys: it is silent)."""
-    model_id, props = str(doc["name"]), _props(doc)
+    model_id = str(doc["name"])
     schema = doc.get("schema") or {}
     inp = schema.get("input")
-    out: dict[str, Any] = {"description": str(doc.get("description") or "").strip()}
-    for key in ("function_calling", "vision", "lora", "async_queue", "beta"):
-        if key in props:
-            out[key] = _flag(props[key])
-    if _flag(props.get("require_workers_paid")):
-        out["paid_only"] = True
-    for key, field in (("context_window", "context_window"),
-                       ("max_input_tokens", "max_input_tokens"),
-                       ("output_dimensions", "dimensions")):
-        if key in props and (number := _int(props[key])):
-            out[field] = number
-    if props.get("price"):
-        out["prices"] = _prices(props["price"])
-    if isinstance(date := props.get("planned_deprecation_date"), str) and date.strip():
-        out["deprecation_date"] = date.strip()[:10]
-    effort = props.get("reasoning_effort")
-    if isinstance(effort, Mapping) and isinstance(effort.get("supported_efforts"), list):
-        out["reasoning_efforts"] = tuple(str(e) for e in effort["supported_efforts"])
+    found, reasoning = stated(doc)
+    out: dict[str, Any] = {"description": str(doc.get("description") or "").strip(), **found}
     if inp:
-        found = {"json_mode": _json_mode(inp), "default_max_tokens": _default(inp, "max_tokens"),
-                 "default_temperature": _default(inp, "temperature"),
-                 "batch_limit": _batch_limit(inp) if task == "text-embeddings" else None,
-                 "reasoning_efforts": out.get("reasoning_efforts") or _efforts(inp) or None}
-        out.update({k: v for k, v in found.items() if v is not None})
+        schema_facts = {"json_mode": _json_mode(inp),
+                        "default_max_tokens": _default(inp, "max_tokens"),
+                        "default_temperature": _default(inp, "temperature"),
+                        "batch_limit": _batch_limit(inp) if task == "text-embeddings" else None,
+                        "reasoning_efforts": out.get("reasoning_efforts") or _efforts(inp)
+                        or None}
+        out.update({k: v for k, v in schema_facts.items() if v is not None})
     family = _rules.family_rule(model_id) or family_from_schema(task, schema)
     out["family"] = family
-    flagged = _flag(props.get("reasoning")) or "reasoning_efforts" in out
+    flagged = bool(reasoning) or "reasoning_efforts" in out
     if (style := _reasoning(model_id, family, flagged)) is not None:
         out["reasoning"] = style
     return out
@@ -202,11 +162,7 @@ def _facts_for(model_id: str, task: Task, fields: dict[str, Any]) -> None:
 def _row(model_id: str, task: Task, fields: dict[str, Any], published: bool) -> ModelInfo:
     _fill(model_id, fields)
     _facts_for(model_id, task, fields)
-    prices = fields.get("prices", ())
-    fields.update(
-        neurons_per_m_input=_neurons(prices, "per m input tokens"),
-        neurons_per_m_output=_neurons(prices, "per m output tokens"),
-        neurons_per_m_cached_input=_neurons(prices, "per m cached input tokens"))
+    fields.update(neuron_fields(fields.get("prices", ())))
     return ModelInfo(id=model_id, task=task, published=published, **fields)
 
 

@@ -1,10 +1,10 @@
 """Pure mapping of ``/ai/models/search`` entries (reference section 10.1) to ``ModelInfo``.
 
 A live entry updates what the API states (context window, capability flags, prices,
-limits, deprecation date, paid-only, async queue); what it does not state is kept from
-the shipped table (family, JSON mode, default max tokens, batch limit, reasoning style).
-Token prices arrive in US dollars per million tokens and become neurons per million
-tokens (USD / $0.000011, i.e. USD x 90,909).
+limits, deprecation date, paid-only, async queue), read by ``_stated`` exactly as the
+published definitions are; what it does not state is kept from the shipped table (family,
+JSON mode, default max tokens, batch limit, reasoning style). Token prices arrive in US
+dollars per million tokens and become neurons per million tokens (USD x 90,909).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeAlias, cast
 
 from ._models import MODELS, Family, ModelInfo, Task
-from ._table import NEURON_PRICE_USD
+from ._stated import neuron_fields, stated
 
 __all__ = [
     "CAPABILITIES",
@@ -23,7 +23,6 @@ __all__ = [
     "has_capability",
     "merge_entries",
     "model_from_entry",
-    "neurons_per_m",
     "task_slug",
 ]
 
@@ -32,88 +31,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     "function_calling", "vision", "json_mode", "lora", "reasoning",
 )
 
-_FLAGS = {
-    "function_calling": "function_calling", "vision": "vision", "lora": "lora",
-    "require_workers_paid": "paid_only", "async_queue": "async_queue",
-}
-_INTS = {
-    "context_window": "context_window", "max_input_tokens": "max_input_tokens",
-    "output_dimensions": "dimensions",
-}
-_PRICE_UNITS = {
-    "per m input tokens": "neurons_per_m_input",
-    "per m output tokens": "neurons_per_m_output",
-    "per m cached input tokens": "neurons_per_m_cached_input",
-}
-
 
 def task_slug(name: str) -> str:
     """``"Text Generation"`` -> ``"text-generation"`` (a slug stays as it is)."""
     return "-".join(name.strip().lower().replace("_", " ").split())
-
-
-def neurons_per_m(usd_per_m: float) -> float:
-    """Neurons per million tokens for a price in US dollars per million tokens."""
-
-    return round(usd_per_m / NEURON_PRICE_USD, 1)
-
-
-def _flag(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    return None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(float(str(value).replace(",", "").strip()))
-    except ValueError:
-        return None
-    return number if number > 0 else None
-
-
-def _prices(value: Any) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, Mapping) or str(item.get("currency", "USD")).upper() != "USD":
-            continue
-        field = _PRICE_UNITS.get(str(item.get("unit", "")).strip().lower())
-        price = item.get("price")
-        if field and isinstance(price, (int, float)) and not isinstance(price, bool):
-            out[field] = neurons_per_m(float(price))
-    return out
-
-
-def _one(prop_id: str, value: Any, updates: dict[str, Any]) -> None:
-    """Fold one ``{property_id, value}`` into ``updates`` (unknown or bad values skipped)."""
-    if prop_id in _FLAGS and (flag := _flag(value)) is not None:
-        updates[_FLAGS[prop_id]] = flag
-    elif prop_id in _INTS and (number := _int(value)) is not None:
-        updates[_INTS[prop_id]] = number
-    elif prop_id == "price":
-        updates.update(_prices(value))
-    elif prop_id == "planned_deprecation_date" and isinstance(value, str) and value.strip():
-        updates["deprecation_date"] = value.strip()[:10]
-    elif prop_id == "reasoning" and (flag := _flag(value)) is not None:
-        updates["_reasoning"] = flag
-    elif prop_id == "reasoning_effort" and isinstance(value, Mapping):
-        efforts = value.get("supported_efforts")
-        if isinstance(efforts, list):
-            updates["reasoning_efforts"] = tuple(str(e) for e in efforts)
-            updates.setdefault("_reasoning", True)
-
-
-def _properties(entry: Mapping[str, Any]) -> dict[str, Any]:
-    updates: dict[str, Any] = {}
-    for prop in entry.get("properties") or []:
-        if isinstance(prop, Mapping) and isinstance(prop.get("property_id"), str):
-            _one(prop["property_id"], prop.get("value"), updates)
-    return updates
 
 
 def _guess_family(model_id: str, task: str) -> Family:
@@ -140,8 +61,9 @@ def model_from_entry(entry: Mapping[str, Any], shipped: ModelInfo | None) -> Mod
         return None
     # a shipped model keeps its task: the wire layer relies on task and family agreeing
     task = shipped.task if shipped else (_entry_task(entry) or "other")
-    updates = _properties(entry)
-    live_reasoning = updates.pop("_reasoning", None)
+    updates, live_reasoning = stated(entry)
+    if "prices" in updates:
+        updates.update(neuron_fields(updates["prices"]))
     base = shipped or ModelInfo(
         id=model_id, task=cast(Task, task), family=_guess_family(model_id, task)
     )

@@ -18,6 +18,27 @@ Example::
 from __future__ import annotations
 
 from .._deprecate import deprecated_alias as _alias
+from .._task_types import (
+    BinaryEncoding,
+    Box,
+    Classification,
+    DescribeParams,
+    Detection,
+    Detections,
+    GeneratedImage,
+    ImageDescription,
+    ImageParams,
+    Label,
+    MediaBytes,
+    Segment,
+    SpeechAudio,
+    SpeechParams,
+    Summary,
+    TranscribeParams,
+    Transcript,
+    Translation,
+    Word,
+)
 from ._call import TaskReply, TaskRequest
 from ._classify import (
     aclassify_image,
@@ -81,27 +102,6 @@ from ._tts import (
     build_speech_request,
     parse_speech_reply,
     synthesize_speech,
-)
-from ._types import (
-    BinaryEncoding,
-    Box,
-    Classification,
-    DescribeParams,
-    Detection,
-    Detections,
-    GeneratedImage,
-    ImageDescription,
-    ImageParams,
-    Label,
-    MediaBytes,
-    Segment,
-    SpeechAudio,
-    SpeechParams,
-    Summary,
-    TranscribeParams,
-    Transcript,
-    Translation,
-    Word,
 )
 
 __all__ = [

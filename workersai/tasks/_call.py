@@ -1,25 +1,29 @@
-"""One request shape for every task, and the sync/async shells that send it.
+"""The sync/async shells that send task requests, and the twins made from one plan.
 
-Task modules build :class:`TaskRequest` values and parse :class:`TaskReply` values with
-pure functions; the two short twins here are the only code that touches a client.
+The request and reply shapes and every body and parser are pure and live in
+:mod:`workersai.wire.tasks`; the code here is the only code of the tasks that touches a
+client. A task is declared once, as a *plan* (check the arguments, build the request, say
+how to read the reply); :func:`twins` makes its blocking and its awaited call from it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
-from .. import _json
 from ..config import RequestOptions
 from ..errors import BatchError, WorkersAIError
-from ..types import ResponseMeta
+from ..wire.tasks import TaskReply, TaskRequest, read_raw
 from ._protocol import RawReplyLike, SupportsAsyncTasks, SupportsTasks
 
 __all__ = [
     "TaskRequest",
     "TaskReply",
+    "Planned",
+    "twins",
     "send",
     "asend",
     "send_all",
@@ -27,57 +31,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-JSON_TYPE = "application/json"
-
-
-@dataclass(slots=True, frozen=True)
-class TaskRequest:
-    """One call to ``/ai/run/{model}``: a JSON ``inputs`` object or a raw ``data`` body.
-
-    ``binary_reply`` says the model may answer with raw bytes instead of a JSON envelope,
-    so the call goes through ``run_raw`` even when the body is JSON.
-    ``query`` holds query parameters (Deepgram options on a raw audio body).
-    """
-
-    model: str
-    inputs: dict[str, Any] | None = None
-    data: bytes | None = None
-    content_type: str = JSON_TYPE
-    binary_reply: bool = False
-    query: dict[str, str] | None = None
-
-    @property
-    def needs_raw(self) -> bool:
-        """Whether ``run`` (JSON in, JSON out) cannot carry this call."""
-        return self.data is not None or self.binary_reply or bool(self.query)
-
-    def body(self) -> bytes:
-        """The request body as bytes."""
-        if self.data is not None:
-            return self.data
-        return _json.dumps(self.inputs or {})
-
-
-@dataclass(slots=True)
-class TaskReply:
-    """A model's answer: the envelope ``result`` (JSON) or the raw ``data`` (binary)."""
-
-    result: Any = None
-    data: bytes | None = None
-    content_type: str = JSON_TYPE
-    meta: ResponseMeta | None = None
-
-    @property
-    def response_meta(self) -> ResponseMeta:
-        """The meta, or an empty one when the client reported none."""
-        return self.meta if self.meta is not None else ResponseMeta()
+P = ParamSpec("P")
 
 
 def _from_raw(raw: RawReplyLike) -> TaskReply:
-    ctype = (raw.content_type or "").split(";")[0].strip().lower()
-    if ctype == JSON_TYPE:
-        return TaskReply(result=raw.result, content_type=ctype, meta=raw.meta)
-    return TaskReply(data=bytes(raw.content), content_type=ctype, meta=raw.meta)
+    return read_raw(raw.content_type, raw.content, raw.result, raw.meta)
 
 
 def send(client: SupportsTasks, req: TaskRequest, options: RequestOptions | None) -> TaskReply:
@@ -159,3 +117,46 @@ async def asend_all(
 
     await asyncio.gather(*(one(i, r) for i, r in enumerate(reqs)))
     return _finish(results, failed, "task")
+
+
+@dataclass(slots=True, frozen=True)
+class Planned(Generic[T]):
+    """One checked task call: the request, how to read its reply, the transport options."""
+
+    request: TaskRequest
+    parse: Callable[[TaskReply], T]
+    options: RequestOptions | None = None
+
+
+def twins(
+    name: str, plan: Callable[P, Planned[T]]
+) -> tuple[Callable[Concatenate[SupportsTasks, P], T],
+           Callable[Concatenate[SupportsAsyncTasks, P], Coroutine[Any, Any, T]]]:
+    """The blocking call ``name(client, ...)`` and the awaited ``a<name>(client, ...)`` of
+    ``plan`` (whose docstring and parameters they show, after ``client``)."""
+
+    def call(client: SupportsTasks, *args: P.args, **kwargs: P.kwargs) -> T:
+        planned = plan(*args, **kwargs)
+        return planned.parse(send(client, planned.request, planned.options))
+
+    async def acall(client: SupportsAsyncTasks, *args: P.args, **kwargs: P.kwargs) -> T:
+        planned = plan(*args, **kwargs)
+        return planned.parse(await asend(client, planned.request, planned.options))
+
+    _present(call, name, plan, plan.__doc__, "SupportsTasks")
+    _present(acall, "a" + name, plan, f"Async :func:`{name}`.", "SupportsAsyncTasks")
+    return call, acall
+
+
+def _present(fn: Callable[..., Any], name: str, plan: Callable[..., Any], doc: str | None,
+             client_type: str) -> None:
+    sig = inspect.signature(plan)
+    client = inspect.Parameter("client", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                               annotation=client_type)
+    ret = sig.return_annotation
+    ret = ret.removeprefix("Planned[").removesuffix("]") if isinstance(ret, str) else ret
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = plan.__module__
+    fn.__doc__ = doc
+    fn.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[client, *sig.parameters.values()], return_annotation=ret)

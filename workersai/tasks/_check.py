@@ -1,18 +1,17 @@
-"""Input checks and byte helpers shared by the task modules.
+"""Input checks shared by the task modules.
 
 Every check raises :class:`~workersai.errors.InvalidInputError` before any request, with
-a message naming the model and the field.
+a message naming the model and the field. The bodies and replies themselves are built and
+read in :mod:`workersai.wire.tasks`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import InvalidInputError, ResponseFormatError
-from ._call import TaskRequest
+from ..errors import InvalidInputError
+from ..wire.tasks._base import TaskRequest, image_input, short
 
 __all__ = [
     "short",
@@ -20,22 +19,9 @@ __all__ = [
     "require_bytes",
     "check_range",
     "reject_unsupported",
-    "sniff_image",
-    "sniff_audio",
-    "uint8_list",
-    "b64encode",
-    "b64decode",
-    "put",
-    "expect_dict",
-    "expect_list",
+    "check_encoding",
     "image_request",
-    "text_field",
 ]
-
-
-def short(model: str) -> str:
-    """The last path part of a model id, for messages (``flux-1-schnell``)."""
-    return model.rsplit("/", 1)[-1]
 
 
 def require_text(model: str, name: str, value: Any, max_len: int | None = None) -> str:
@@ -96,93 +82,14 @@ def reject_unsupported(model: str, given: Iterable[str], allowed: Iterable[str])
         )
 
 
-_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-)
-
-
-def sniff_image(data: bytes) -> str | None:
-    """The image media type from the leading bytes, or ``None``."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    for magic, media in _IMAGE_MAGIC:
-        if data.startswith(magic):
-            return media
-    return None
-
-
-def sniff_audio(data: bytes) -> str | None:
-    """The audio media type from the leading bytes, or ``None``."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "audio/wav"
-    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0
-                                   and data[1] & 0x06 != 0):
-        return "audio/mpeg"
-    if data.startswith(b"OggS"):
-        return "audio/ogg"
-    if data.startswith(b"fLaC"):
-        return "audio/flac"
-    if data.startswith(b"\x1aE\xdf\xa3"):
-        return "audio/webm"
-    if data[4:8] == b"ftyp":
-        return "audio/mp4"
-    return None
-
-
-def uint8_list(data: bytes) -> list[int]:
-    """Bytes as the JSON array of 0..255 integers some models take."""
-    return list(data)
-
-
-def b64encode(data: bytes) -> str:
-    """Standard base64 text."""
-    return base64.b64encode(data).decode("ascii")
-
-
-def b64decode(model: str, text: Any, what: str) -> bytes:
-    """Decode a base64 field of a reply; a bad value is a :class:`ResponseFormatError`."""
-    if not isinstance(text, str) or not text:
-        raise ResponseFormatError(f"{short(model)}: reply has no {what}")
-    try:
-        return base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ResponseFormatError(f"{short(model)}: {what} is not valid base64") from exc
-
-
-def put(body: dict[str, Any], key: str, value: Any) -> None:
-    """Set ``key`` only when ``value`` is not ``None`` ("not sent" otherwise)."""
-    if value is not None:
-        body[key] = value
-
-
-def expect_dict(model: str, value: Any) -> dict[str, Any]:
-    """The reply's output object; anything else is a :class:`ResponseFormatError`."""
-    if not isinstance(value, dict):
-        raise ResponseFormatError(
-            f"{short(model)}: expected a JSON object in the reply, got {type(value).__name__}"
+def check_encoding(model: str, what: str, encoding: str, encodings: tuple[str, ...]) -> str:
+    """The encoding to use (``auto``: the model's first); one the model lacks is refused."""
+    chosen = encodings[0] if encoding == "auto" else encoding
+    if chosen not in encodings:
+        raise InvalidInputError(
+            f"{short(model)} cannot take {what} as {chosen}; it takes {' or '.join(encodings)}"
         )
-    return value
-
-
-def text_field(model: str, result: Any, key: str) -> str:
-    """The string ``key`` of a JSON output object, stripped."""
-    value = expect_dict(model, result).get(key)
-    if not isinstance(value, str):
-        raise ResponseFormatError(f"{short(model)}: the reply holds no {key}")
-    return value.strip()
-
-
-def expect_list(model: str, value: Any) -> list[Any]:
-    """The reply's output array; anything else is a :class:`ResponseFormatError`."""
-    if not isinstance(value, list):
-        raise ResponseFormatError(
-            f"{short(model)}: expected a JSON array in the reply, got {type(value).__name__}"
-        )
-    return value
+    return chosen
 
 
 def image_request(
@@ -198,18 +105,10 @@ def image_request(
     ``fields`` travel in the JSON body, so they rule out a raw body.
     """
     data = require_bytes(model, "image", image)
-    chosen = encodings[0] if encoding == "auto" else encoding
-    if chosen not in encodings:
+    chosen = check_encoding(model, "the image", encoding, encodings)
+    if chosen == "raw" and fields:
         raise InvalidInputError(
-            f"{short(model)} cannot take the image as {chosen}; it takes {' or '.join(encodings)}"
+            f"{short(model)}: options ({', '.join(sorted(fields))}) cannot travel with a "
+            "raw image body; use encoding='array'"
         )
-    if chosen == "raw":
-        if fields:
-            raise InvalidInputError(
-                f"{short(model)}: options ({', '.join(sorted(fields))}) cannot travel with a "
-                "raw image body; use encoding='array'"
-            )
-        media = sniff_image(data) or "application/octet-stream"
-        return TaskRequest(model=model, data=data, content_type=media)
-    value: Any = uint8_list(data) if chosen == "array" else b64encode(data)
-    return TaskRequest(model=model, inputs={"image": value, **(fields or {})})
+    return image_input(model, data, chosen, fields)

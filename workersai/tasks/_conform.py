@@ -17,60 +17,25 @@ unchecked: they are sent as built.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
-from functools import lru_cache
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..catalog import schemas
 from ..catalog.facts import input_facts
 from ..errors import InvalidInputError
-from ._call import TaskRequest
-from ._check import check_range, short
+from ..wire.tasks._base import TaskRequest, forms, properties, property_of, short
+from ._check import check_range
 
-__all__ = ["check_body", "check_raw", "check_request", "takes", "property_of"]
-
-
-def _forms(schema: Any) -> Iterator[dict[str, Any]]:
-    """The synchronous input forms: ``schema`` and its ``oneOf``/``anyOf`` alternatives
-    (recursively), without the async-batch ``requests`` form."""
-    if not isinstance(schema, dict):
-        return
-    props = schema.get("properties")
-    if isinstance(props, dict) and set(props) != {"requests"}:
-        yield schema
-    for key in ("oneOf", "anyOf"):
-        for branch in schema.get(key) or ():
-            yield from _forms(branch)
-
-
-@lru_cache(maxsize=256)
-def _properties(model: str) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for form in _forms(schemas.input_schema(model)):
-        for name, prop in form["properties"].items():
-            merged.setdefault(name, prop)
-    return merged
-
-
-def takes(model: str, name: str) -> bool:
-    """Whether ``model``'s published schema has the field (``True`` for unknown ids)."""
-    facts = input_facts(model)
-    return facts is None or name in facts.fields
-
-
-def property_of(model: str, name: str) -> dict[str, Any] | None:
-    """The published schema of one top-level field, or ``None``."""
-    prop = _properties(model).get(name)
-    return prop if isinstance(prop, dict) else None
+__all__ = ["check_body", "check_raw", "check_request"]
 
 
 def _closed(schema: dict[str, Any]) -> bool:
-    return any(form.get("additionalProperties") is False for form in _forms(schema))
+    return any(form.get("additionalProperties") is False for form in forms(schema))
 
 
 def _required_sets(schema: dict[str, Any]) -> list[set[str]]:
     top = set(schema.get("required") or ())
-    sets = [top | set(f.get("required") or ()) for f in _forms(schema) if f is not schema]
+    sets = [top | set(f.get("required") or ()) for f in forms(schema) if f is not schema]
     return sets or [top]
 
 
@@ -128,7 +93,7 @@ def _binary(schema: Any) -> bool:
 
 def _stream_field(model: str) -> str | None:
     """The field that carries a raw body in the binding form (``{"body", "contentType"}``)."""
-    for name, prop in _properties(model).items():
+    for name, prop in properties(model).items():
         inner = prop.get("properties") if isinstance(prop, dict) else None
         if isinstance(inner, dict) and set(inner) == {"body", "contentType"}:
             return name

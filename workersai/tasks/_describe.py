@@ -12,24 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._task_types import DescribeParams, ImageDescription
 from ..config import RequestOptions
 from ..errors import InvalidInputError
-from ._call import TaskReply, TaskRequest, asend, send
-from ._check import (
-    b64encode,
-    check_range,
-    expect_dict,
-    image_request,
-    put,
-    require_bytes,
-    require_text,
-    short,
-    sniff_image,
-    text_field,
-)
-from ._conform import check_body, check_request, property_of, takes
-from ._protocol import SupportsAsyncTasks, SupportsTasks
-from ._types import DescribeParams, ImageDescription
+from ..wire.tasks import TaskRequest
+from ..wire.tasks._base import put
+from ..wire.tasks.images import asks_questions, parse_description, query_request
+from ._call import Planned, twins
+from ._check import check_range, image_request, require_bytes, require_text, short
+from ._conform import check_body, check_request
 
 __all__ = [
     "DEFAULT_DESCRIBE_PROMPT",
@@ -67,54 +58,32 @@ def build_describe_request(
         value = getattr(p, name)
         check_range(model, name, value, low, high, integer=integer)
         put(fields, name, value)
-    if _asks_questions(model):
+    if asks_questions(model):
         return _query_request(model, image, fields, p)
     fields.update(p.extra)
     return check_request(image_request(model, image, p.encoding, ("array", "base64"), fields),
                          extra=p.extra)
 
 
-def _asks_questions(model: str) -> bool:
-    image = property_of(model, "image") or {}
-    return takes(model, "question") and not takes(model, "prompt") and image.get(
-        "type") == "string"
-
-
 def _query_request(model: str, image: bytes, fields: dict[str, Any],
                    p: DescribeParams) -> TaskRequest:
-    """moondream's query form: the image as a ``data:`` URI, the prompt as ``question``."""
+    """moondream's query form (the image as a base64 ``data:`` URI only)."""
     if p.encoding not in ("auto", "base64"):
         raise InvalidInputError(f"{short(model)} cannot take the image as {p.encoding}; it "
                                 "takes a base64 data: URI (encoding='base64')")
-    data = require_bytes(model, "image", image)
-    media = sniff_image(data) or "application/octet-stream"
-    body: dict[str, Any] = {"task": "query", "image": f"data:{media};base64,{b64encode(data)}",
-                            "question": fields.pop("prompt"), **fields}
-    if takes(model, "stream"):
-        body["stream"] = False  # its default is true; the reply is read as one object
-    body.update(p.extra)
-    check_body(model, body, extra=p.extra)
-    return TaskRequest(model=model, inputs=body)
+    req = query_request(model, require_bytes(model, "image", image), fields, p.extra)
+    check_body(model, req.inputs or {}, extra=p.extra)
+    return req
 
 
-def parse_description(model: str, reply: TaskReply) -> ImageDescription:
-    """The ``description`` field as an :class:`ImageDescription`."""
-    out = expect_dict(model, reply.result)
-    key = next((k for k in ("description", "answer", "caption") if isinstance(out.get(k), str)),
-               "description")
-    text = text_field(model, out, key)
-    return ImageDescription(text=text, model=model, meta=reply.response_meta)
-
-
-def describe_image(
-    client: SupportsTasks,
+def _plan(
     model: str,
     image: bytes,
     prompt: str = DEFAULT_DESCRIBE_PROMPT,
     params: DescribeParams | None = None,
     *,
     options: RequestOptions | None = None,
-) -> ImageDescription:
+) -> Planned[ImageDescription]:
     """Ask an image-to-text model about an image.
 
     Example::
@@ -123,18 +92,7 @@ def describe_image(
         print(d.text)
     """
     req = build_describe_request(model, image, prompt, params)
-    return parse_description(model, send(client, req, options))
+    return Planned(req, lambda reply: parse_description(model, reply), options)
 
 
-async def adescribe_image(
-    client: SupportsAsyncTasks,
-    model: str,
-    image: bytes,
-    prompt: str = DEFAULT_DESCRIBE_PROMPT,
-    params: DescribeParams | None = None,
-    *,
-    options: RequestOptions | None = None,
-) -> ImageDescription:
-    """Async :func:`describe_image`."""
-    req = build_describe_request(model, image, prompt, params)
-    return parse_description(model, await asend(client, req, options))
+describe_image, adescribe_image = twins("describe_image", _plan)

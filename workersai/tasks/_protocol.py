@@ -8,7 +8,8 @@ audio or image bytes and some answer with raw PNG or MP3 bytes instead of JSON.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Awaitable
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from ..config import RequestOptions
 from ..types import ResponseMeta
@@ -16,6 +17,7 @@ from ..types import ResponseMeta
 __all__ = [
     "RunResultLike",
     "RawReplyLike",
+    "Runs",
     "SupportsTasks",
     "SupportsAsyncTasks",
 ]
@@ -53,12 +55,17 @@ class RawReplyLike(Protocol):
     def meta(self) -> ResponseMeta: ...
 
 
-class SupportsTasks(Protocol):
-    """A blocking client (``workersai.Client``)."""
+R_co = TypeVar("R_co", covariant=True)
+W_co = TypeVar("W_co", covariant=True)
+
+
+class Runs(Protocol[R_co, W_co]):
+    """A client's ``run`` answering ``R_co`` and ``run_raw`` answering ``W_co``: the
+    replies themselves (blocking) or awaitables of them (asynchronous)."""
 
     def run(
         self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
-    ) -> RunResultLike: ...
+    ) -> R_co: ...
 
     def run_raw(
         self,
@@ -68,23 +75,11 @@ class SupportsTasks(Protocol):
         content_type: str,
         query: dict[str, str] | None = None,
         options: RequestOptions | None = None,
-    ) -> RawReplyLike: ...
+    ) -> W_co: ...
 
 
-class SupportsAsyncTasks(Protocol):
-    """An asynchronous client (``workersai.AsyncClient``)."""
+SupportsTasks: TypeAlias = Runs[RunResultLike, RawReplyLike]
+"""A blocking client (``workersai.Client``)."""
 
-    async def run(
-        self, model: str, inputs: dict[str, Any], *, options: RequestOptions | None = None
-    ) -> RunResultLike: ...
-
-    async def run_raw(
-        self,
-        model: str,
-        body: bytes,
-        *,
-        content_type: str,
-        query: dict[str, str] | None = None,
-        options: RequestOptions | None = None,
-    ) -> RawReplyLike: ...
-
+SupportsAsyncTasks: TypeAlias = Runs[Awaitable[RunResultLike], Awaitable[RawReplyLike]]
+"""An asynchronous client (``workersai.AsyncClient``): ``async def run``/``run_raw``."""

@@ -14,9 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from ..errors import InvalidInputError
-from ._check import sniff_audio
-from ._types import (
+from .._task_types import (
     Classification,
     Detections,
     ImageDescription,
@@ -26,6 +24,8 @@ from ._types import (
     Transcript,
     Word,
 )
+from ..errors import InvalidInputError
+from ..wire.tasks._base import sniff_audio
 
 __all__ = [
     "TranscriptMode",

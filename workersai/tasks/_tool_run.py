@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 
 from pydantic import BaseModel
 
+from .._task_types import ImageParams, MediaBytes, SpeechParams
 from ..errors import InvalidInputError
 from ._classify import aclassify_image, aclassify_text, classify_image, classify_text
 from ._describe import DEFAULT_DESCRIBE_PROMPT, adescribe_image, describe_image
@@ -46,7 +47,6 @@ from ._tool_specs import (
 )
 from ._translation import atranslate, translate
 from ._tts import asynthesize_speech, synthesize_speech
-from ._types import ImageParams, MediaBytes, SpeechParams
 
 __all__ = [
     "Answer", "ToolTask", "TOOL_TASKS", "given_arguments", "tool_arguments", "run_tool",

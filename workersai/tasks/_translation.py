@@ -1,23 +1,32 @@
 """Translation: m2m100 (one text per request) and IndicTrans2 (a list per request).
 
 IndicTrans2 translates English into Indic languages named by FLORES codes
-(``hin_Deva``); the common ISO 639-1 codes (``hi``) are mapped for convenience.
+(``hin_Deva``); the common ISO 639-1 codes (``hi``) are mapped for convenience. The checks
+and the sending (several requests, failures kept per text) live here; the bodies and the
+replies are :mod:`workersai.wire.tasks.text`'s.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
+from .._task_types import Translation
 from ..config import RequestOptions
 from ..errors import BatchError, InvalidInputError, ResponseFormatError, WorkersAIError
-from ._call import TaskReply, TaskRequest, asend_all, send_all
-from ._check import expect_dict, require_text, short
+from ..wire.tasks import TaskReply, TaskRequest
+from ..wire.tasks.text import (
+    INDIC_LANGUAGES,
+    TRANSLATION_SPECS,
+    TranslationSpec,
+    parse_translation_reply,
+    sent_sizes,
+    translation_requests,
+)
+from ._call import asend_all, send_all
+from ._check import require_text, short
 from ._conform import check_body
 from ._protocol import SupportsAsyncTasks, SupportsTasks
-from ._types import Translation
 
 __all__ = [
     "INDIC_LANGUAGES",
@@ -29,37 +38,7 @@ __all__ = [
     "atranslate",
 ]
 
-INDIC_LANGUAGES: dict[str, str] = {
-    "as": "asm_Beng", "bn": "ben_Beng", "brx": "brx_Deva", "doi": "doi_Deva",
-    "gom": "gom_Deva", "gu": "guj_Gujr", "hi": "hin_Deva", "kn": "kan_Knda",
-    "ks": "kas_Arab", "mai": "mai_Deva", "ml": "mal_Mlym", "mni": "mni_Beng",
-    "mr": "mar_Deva", "ne": "npi_Deva", "or": "ory_Orya", "pa": "pan_Guru",
-    "sa": "san_Deva", "sat": "sat_Olck", "sd": "snd_Arab", "ta": "tam_Taml",
-    "te": "tel_Telu", "ur": "urd_Arab",
-}
-"""ISO 639 codes -> the FLORES codes IndicTrans2 takes."""
-
 _FLORES = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
-
-
-@dataclass(slots=True, frozen=True)
-class TranslationSpec:
-    """How one translation model takes its texts."""
-
-    batched: bool = False
-    """One request carries a list of texts (otherwise one text per request)."""
-    default_batch: int = 1
-    """Texts per request when ``batched`` (our choice; no documented limit)."""
-    english_source_only: bool = False
-
-
-TRANSLATION_SPECS: dict[str, TranslationSpec] = {
-    "@cf/meta/m2m100-1.2b": TranslationSpec(),
-    "@cf/ai4bharat/indictrans2-en-indic-1B": TranslationSpec(
-        batched=True, default_batch=32, english_source_only=True
-    ),
-}
-"""Known translation models. Other ids are sent the m2m100 way."""
 
 
 def _indic_target(model: str, target: str) -> str:
@@ -70,14 +49,6 @@ def _indic_target(model: str, target: str) -> str:
             f"'hin_Deva' nor one of {', '.join(sorted(INDIC_LANGUAGES))}"
         )
     return code
-
-
-def _single(model: str, text: str, target: str, source: str | None) -> TaskRequest:
-    body: dict[str, Any] = {"text": text, "target_lang": target}
-    if source is not None:
-        body["source_lang"] = source
-    check_body(model, body)
-    return TaskRequest(model=model, inputs=body)
 
 
 def build_translation_requests(
@@ -95,30 +66,14 @@ def build_translation_requests(
         require_text(model, f"text #{i}", text)
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
         raise InvalidInputError(f"{short(model)}: batch_size must be a positive integer")
-    if not spec.batched:
-        return [_single(model, t, target, source_lang) for t in texts]
-    if spec.english_source_only and source_lang not in (None, "en", "eng_Latn"):
-        raise InvalidInputError(f"{short(model)} translates from English only")
-    code = _indic_target(model, target)
-    size = batch_size or spec.default_batch
-    reqs = [
-        TaskRequest(model=model, inputs={"text": list(texts[i:i + size]), "target_language": code})
-        for i in range(0, len(texts), size)
-    ]
+    if spec.batched:
+        if spec.english_source_only and source_lang not in (None, "en", "eng_Latn"):
+            raise InvalidInputError(f"{short(model)} translates from English only")
+        target = _indic_target(model, target)
+    reqs = translation_requests(model, texts, target, source_lang, batch_size)
     for req in reqs:
         check_body(model, req.inputs or {})
     return reqs
-
-
-def parse_translation_reply(model: str, reply: TaskReply) -> list[str]:
-    """The translations in one reply (``translated_text`` or ``translations``)."""
-    out = expect_dict(model, reply.result)
-    if isinstance(out.get("translated_text"), str):
-        return [out["translated_text"]]
-    items = out.get("translations")
-    if isinstance(items, list) and all(isinstance(t, str) for t in items):
-        return list(items)
-    raise ResponseFormatError(f"{short(model)}: the reply holds no translation")
 
 
 def _combine(
@@ -126,7 +81,7 @@ def _combine(
     target: str, source: str | None,
 ) -> Translation:
     texts: list[str] = []
-    for expected, (got, _) in zip(_sizes(reqs), parts, strict=True):
+    for expected, (got, _) in zip(sent_sizes(reqs), parts, strict=True):
         if len(got) != expected:
             raise ResponseFormatError(
                 f"{short(model)}: sent {expected} texts, got {len(got)} translations"
@@ -137,19 +92,11 @@ def _combine(
                        meta=metas)
 
 
-def _sizes(reqs: list[TaskRequest]) -> list[int]:
-    sizes = []
-    for req in reqs:
-        sent = (req.inputs or {}).get("text")
-        sizes.append(len(sent) if isinstance(sent, list) else 1)
-    return sizes
-
-
 def _per_text(model: str, reqs: list[TaskRequest], err: BatchError) -> BatchError:
     """Re-state a per-request ``BatchError`` per input text (translation or ``None``)."""
     results: list[str | None] = []
     failed: dict[int, WorkersAIError] = {}
-    for i, size in enumerate(_sizes(reqs)):
+    for i, size in enumerate(sent_sizes(reqs)):
         part = err.results[i]
         start = len(results)
         if part is None:

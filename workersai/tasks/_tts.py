@@ -1,29 +1,31 @@
 """Text-to-speech: MeloTTS (JSON base64 MP3, or raw audio) and Deepgram Aura (raw audio).
 
-Per-model rules are data (:data:`TTS_SPECS`): the field that carries the text, how each
-neutral option is named on the wire, and the values a model accepts.
+The checks live here; the body and the reply are read by
+:mod:`workersai.wire.tasks.audio`, whose per-model rules are data (:data:`TTS_SPECS`):
+the field that carries the text, how each neutral option is named on the wire, and the
+values a model accepts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from .._task_types import SpeechAudio, SpeechParams
 from ..config import RequestOptions
-from ..errors import InvalidInputError, ResponseFormatError
-from ._call import TaskReply, TaskRequest, asend, send
-from ._check import (
-    b64decode,
-    check_range,
-    expect_dict,
-    reject_unsupported,
-    require_text,
-    short,
-    sniff_audio,
+from ..errors import InvalidInputError
+from ..wire.tasks import TaskRequest
+from ..wire.tasks.audio import (
+    AURA_1_VOICES,
+    GENERIC_TTS_SPEC,
+    TTS_OPTIONS,
+    TTS_SPECS,
+    TtsSpec,
+    parse_speech_reply,
+    speech_request,
 )
+from ._call import Planned, twins
+from ._check import check_range, reject_unsupported, require_text, short
 from ._conform import check_body
-from ._protocol import SupportsAsyncTasks, SupportsTasks
-from ._types import SpeechAudio, SpeechParams
 
 __all__ = [
     "GENERIC_TTS_SPEC",
@@ -35,45 +37,6 @@ __all__ = [
     "synthesize_speech",
     "asynthesize_speech",
 ]
-
-AURA_1_VOICES = (
-    "angus", "asteria", "arcas", "orion", "orpheus", "athena", "luna", "zeus", "perseus",
-    "helios", "hera", "stella",
-)
-_AURA_ENCODINGS = ("linear16", "flac", "mulaw", "alaw", "mp3", "opus", "aac")
-_AURA_CONTAINERS = ("none", "wav", "ogg")
-_AURA_WIRE = {
-    "voice": "speaker", "encoding": "encoding", "container": "container",
-    "sample_rate": "sample_rate", "bit_rate": "bit_rate",
-}
-
-
-@dataclass(slots=True, frozen=True)
-class TtsSpec:
-    """How one text-to-speech model takes its text and options."""
-
-    text_key: str
-    wire: dict[str, str] = field(default_factory=dict)
-    """Neutral :class:`SpeechParams` field -> wire field, for the options it takes."""
-    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Allowed values for options with an enum in the model's schema."""
-
-
-_AURA_CHOICES = {"encoding": _AURA_ENCODINGS, "container": _AURA_CONTAINERS}
-TTS_SPECS: dict[str, TtsSpec] = {
-    "@cf/myshell-ai/melotts": TtsSpec(text_key="prompt", wire={"language": "lang"}),
-    "@cf/deepgram/aura-1": TtsSpec(
-        text_key="text", wire=_AURA_WIRE, choices={**_AURA_CHOICES, "voice": AURA_1_VOICES}
-    ),
-    "@cf/deepgram/aura-2-en": TtsSpec(text_key="text", wire=_AURA_WIRE, choices=_AURA_CHOICES),
-    "@cf/deepgram/aura-2-es": TtsSpec(text_key="text", wire=_AURA_WIRE, choices=_AURA_CHOICES),
-}
-"""Known text-to-speech models. Other ids get :data:`GENERIC_TTS_SPEC`."""
-
-GENERIC_TTS_SPEC = TtsSpec(text_key="text")
-"""For ids not in the table: ``{"text": ...}`` plus ``SpeechParams.extra`` as given."""
-
-_OPTION_FIELDS = ("voice", "language", "encoding", "container", "sample_rate", "bit_rate")
 
 
 def _check_options(model: str, spec: TtsSpec, given: dict[str, Any]) -> None:
@@ -95,37 +58,20 @@ def build_speech_request(
     p = params or SpeechParams()
     spec = TTS_SPECS.get(model, GENERIC_TTS_SPEC)
     require_text(model, "text", text)
-    given = {name: getattr(p, name) for name in _OPTION_FIELDS if getattr(p, name) is not None}
+    given = {name: getattr(p, name) for name in TTS_OPTIONS if getattr(p, name) is not None}
     _check_options(model, spec, given)
-    body: dict[str, Any] = {spec.text_key: text}
-    body.update({spec.wire[name]: value for name, value in given.items()})
-    body.update(p.extra)
-    check_body(model, body, extra=p.extra)
-    return TaskRequest(model=model, inputs=body, binary_reply=True)
+    req = speech_request(model, text, given, p.extra)
+    check_body(model, req.inputs or {}, extra=p.extra)
+    return req
 
 
-def parse_speech_reply(model: str, reply: TaskReply) -> SpeechAudio:
-    """Raw audio bytes, or the base64 ``audio`` of a JSON reply, as :class:`SpeechAudio`."""
-    if reply.data is not None:
-        data = reply.data
-        media = reply.content_type if reply.content_type.startswith("audio/") else None
-    else:
-        data = b64decode(model, expect_dict(model, reply.result).get("audio"), "audio")
-        media = None
-    if not data:
-        raise ResponseFormatError(f"{short(model)}: the reply holds no audio")
-    media = media or sniff_audio(data) or "audio/mpeg"
-    return SpeechAudio(data=data, media_type=media, model=model, meta=reply.response_meta)
-
-
-def synthesize_speech(
-    client: SupportsTasks,
+def _plan(
     model: str,
     text: str,
     params: SpeechParams | None = None,
     *,
     options: RequestOptions | None = None,
-) -> SpeechAudio:
+) -> Planned[SpeechAudio]:
     """Speak ``text``; returns the audio bytes and their media type.
 
     Example::
@@ -135,17 +81,7 @@ def synthesize_speech(
         audio.save("hello.mp3")
     """
     req = build_speech_request(model, text, params)
-    return parse_speech_reply(model, send(client, req, options))
+    return Planned(req, lambda reply: parse_speech_reply(model, reply), options)
 
 
-async def asynthesize_speech(
-    client: SupportsAsyncTasks,
-    model: str,
-    text: str,
-    params: SpeechParams | None = None,
-    *,
-    options: RequestOptions | None = None,
-) -> SpeechAudio:
-    """Async :func:`synthesize_speech`."""
-    req = build_speech_request(model, text, params)
-    return parse_speech_reply(model, await asend(client, req, options))
+synthesize_speech, asynthesize_speech = twins("synthesize_speech", _plan)

@@ -9,6 +9,9 @@ No I/O, no httpx, no framework imports. One module per concern:
 - ``families``: model families as data (catalog first, reply shape for unknown ids).
 - ``models``: paging and answers of the models API; ``envelope``: the Cloudflare
   ``{"result", "success", "errors"}`` envelope (no catalog: the transport reads it).
+- ``tasks``: the non-chat tasks (images, audio, translation, classification, detection,
+  image-to-text, summaries): one request builder and one reply parser per task. Not
+  imported here, so the chat path does not load it.
 
 Private helpers: ``_messages`` (message arrays), ``_tools`` (tool specs, tool calls, ids,
 JSON-text calls), ``_replies`` (one reader per reply shape), ``_reasoning`` (``</think>``

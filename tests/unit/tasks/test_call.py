@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 
 import pytest
 
@@ -75,3 +76,25 @@ def test_public_names_exist() -> None:
     for name in tasks.__all__:
         assert hasattr(tasks, name), name
     assert len(set(tasks.__all__)) == len(tasks.__all__)
+
+
+def test_twins_from_one_plan_keep_the_calls_shape() -> None:
+    from workersai.config import RequestOptions
+    from workersai.tasks._call import Planned, twins
+
+    def plan(model: str, text: str, *, options: RequestOptions | None = None
+             ) -> Planned[object]:
+        """Echo the result."""
+        return Planned(TaskRequest(model, inputs={"text": text}), lambda r: r.result, options)
+
+    call, acall = twins("echo", plan)
+    assert (call.__name__, acall.__name__) == ("echo", "aecho")
+    assert call.__doc__ == "Echo the result." and acall.__doc__ == "Async :func:`echo`."
+    assert list(inspect.signature(call).parameters) == ["client", "model", "text", "options"]
+    assert not inspect.iscoroutinefunction(call) and inspect.iscoroutinefunction(acall)
+    opts = RequestOptions(timeout=3)
+    client = FakeClient([Run("one")])
+    assert call(client=client, model="m", text="hi", options=opts) == "one"
+    assert client.calls[0]["inputs"] == {"text": "hi"} and client.calls[0]["options"] is opts
+    aclient = AsyncFakeClient([Run("two")])
+    assert asyncio.run(acall(aclient, "m", "hi")) == "two"

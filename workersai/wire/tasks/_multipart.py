@@ -12,8 +12,8 @@ import hashlib
 import re
 from collections.abc import Mapping
 
-from ..errors import InvalidInputError
-from ._check import sniff_image
+from ...errors import InvalidInputError
+from ._base import sniff_image
 
 __all__ = ["FormValue", "encode_form"]
 

@@ -1,7 +1,8 @@
 """Neutral results (and option bundles) of the non-chat Workers AI tasks.
 
-No JSON key of the wire format appears here: ``workersai.tasks`` parses each model's
-reply into these, and the front ends turn them into tools' outputs and Documents.
+A leaf beside :mod:`workersai.types`: no JSON key of the wire format appears here.
+:mod:`workersai.wire.tasks` reads each model's reply into these, :mod:`workersai.tasks`
+re-exports them, and the front ends turn them into tools' outputs and Documents.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from ..types import ResponseMeta, SamplingParams
+from .types import ResponseMeta, SamplingParams
 
 __all__ = [
     "BinaryEncoding",
@@ -29,6 +30,7 @@ __all__ = [
     "Box",
     "Detection",
     "Detections",
+    "ModelText",
     "Summary",
     "ImageDescription",
     "DescribeParams",
@@ -222,8 +224,9 @@ class Detections:
 
 
 @dataclass(slots=True)
-class Summary:
-    """A summary of a text."""
+class ModelText:
+    """A text a model wrote about its input (the shape of :class:`Summary` and
+    :class:`ImageDescription`)."""
 
     text: str
     model: str = ""
@@ -231,12 +234,13 @@ class Summary:
 
 
 @dataclass(slots=True)
-class ImageDescription:
-    """What an image-to-text model said about an image."""
+class Summary(ModelText):
+    """A summary of a text."""
 
-    text: str
-    model: str = ""
-    meta: ResponseMeta = field(default_factory=ResponseMeta)
+
+@dataclass(slots=True)
+class ImageDescription(ModelText):
+    """What an image-to-text model said about an image."""
 
 
 @dataclass(slots=True)
