@@ -222,8 +222,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
     pacing: Pacing | None = None
     """Pace requests under the account's rate limit (``workersai.Pacing``). ``None``:
     ``batch``/``abatch`` are paced at the catalog's limit, single calls are not;
-    ``Pacing(...)``: every non-streamed call is paced; ``Pacing(enabled=False)``: none.
-    Also per call (``pacing=``)."""
+    ``Pacing(...)``: every call is paced, streamed ones too (a stream opens in its slot);
+    ``Pacing(enabled=False)``: none. Also per call (``pacing=``)."""
 
     @property
     def _llm_type(self) -> str:
@@ -353,12 +353,14 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
             client = self._sync_client()
             if call.params.response_format is not None:  # JSON mode cannot stream
                 reply = client.chat(
-                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                    pacing=call.pacing,
                 )
                 chunks: Iterator[ChatGenerationChunk] = iter([_one_chunk(reply, call)])
             else:
                 deltas = client.stream_chat(
-                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                    pacing=call.pacing,
                 )
                 chunks = (_to_chunk(d, call) for d in deltas)
             for chunk in chunks:
@@ -379,7 +381,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
             client = self._async_client()
             if call.params.response_format is not None:  # JSON mode cannot stream
                 reply = await client.chat(
-                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                    pacing=call.pacing,
                 )
                 chunk = _one_chunk(reply, call)
                 if run_manager:
@@ -387,7 +390,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
                 yield chunk
                 return
             deltas = client.stream_chat(
-                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                pacing=call.pacing,
             )
             async for delta in deltas:
                 chunk = _to_chunk(delta, call)

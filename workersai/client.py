@@ -30,6 +30,7 @@ from ._ops import parse as _parse
 from ._ops import rerank_body as _rerank_body
 from ._ops import run_target as _run_target
 from ._paced import Paced, apaced_send, paced_send
+from ._paced_stream import apaced_stream, paced_stream
 from ._pacer import Pacing
 from .binding import BindingBackend, SyncBindingGuard
 from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
@@ -283,11 +284,16 @@ class Client(_Twin[httpx.Client, SyncBackend]):
     def stream_chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
+        pacing: Pacing | None = None,
     ) -> Iterator[StreamDelta]:
-        """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        """Deltas as they arrive; the last one has ``final=True`` (usage, meta). With
+        ``pacing``, the stream opens in its slot of the bucket :meth:`chat` paces in."""
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
-        with contextlib.closing(self._backend.stream(target, body, options, info)) as events:
+        paced = _chat_pacing(pacing, self.config, model, options)
+        source = (paced_stream(paced, self._backend, target, body, info) if paced
+                  else self._backend.stream(target, body, options, info))
+        with contextlib.closing(source) as events:
             for batch in events:  # the events of one network read
                 yield from _feed(assembler, batch)
         yield _final(assembler, info)
@@ -421,11 +427,14 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
     async def stream_chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
+        pacing: Pacing | None = None,
     ) -> AsyncIterator[StreamDelta]:
-        """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        """Deltas as they arrive; ``pacing`` as in :meth:`Client.stream_chat`."""
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
-        events = self._backend.stream(target, body, options, info)
+        paced = _chat_pacing(pacing, self.config, model, options)
+        events = (apaced_stream(paced, self._backend, target, body, info) if paced
+                  else self._backend.stream(target, body, options, info))
         async with contextlib.aclosing(events):
             async for batch in events:  # the events of one network read
                 for delta in _feed(assembler, batch):
