@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -100,11 +100,8 @@ def _config(config: Config | None, **settings: Any) -> Config:
 
 
 def _feed(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
-    """The deltas of the events of one network read, neighbouring text merged."""
-    return _parse(_feed_all, assembler, events)
-
-
-def _feed_all(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
+    """The deltas of the events of one network read, neighbouring text merged (the
+    per-token case, one event per read, is inlined by the stream loops)."""
     feed = assembler.feed
     if len(events) == 1:
         return feed(events[0])
@@ -293,9 +290,10 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         paced = _chat_pacing(pacing, self.config, model, options)
         source = (paced_stream(paced, self._backend, target, body, info) if paced
                   else self._backend.stream(target, body, options, info))
+        feed = assembler.feed
         with contextlib.closing(source) as events:
             for batch in events:  # the events of one network read
-                yield from _feed(assembler, batch)
+                yield from feed(batch[0]) if len(batch) == 1 else _feed(assembler, batch)
         yield _final(assembler, info)
 
     def embed(
@@ -428,16 +426,17 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
         pacing: Pacing | None = None,
-    ) -> AsyncIterator[StreamDelta]:
+    ) -> AsyncGenerator[StreamDelta, None]:
         """Deltas as they arrive; ``pacing`` as in :meth:`Client.stream_chat`."""
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
         paced = _chat_pacing(pacing, self.config, model, options)
         events = (apaced_stream(paced, self._backend, target, body, info) if paced
                   else self._backend.stream(target, body, options, info))
+        feed = assembler.feed
         async with contextlib.aclosing(events):
             async for batch in events:  # the events of one network read
-                for delta in _feed(assembler, batch):
+                for delta in feed(batch[0]) if len(batch) == 1 else _feed(assembler, batch):
                     yield delta
         yield _final(assembler, info)
 
