@@ -2,7 +2,9 @@
 
 A minimal ``BaseChatModel`` / ``CustomLLM``-style class whose only work is a raw httpx
 call, so a run can separate what the framework's own machinery costs per call or per
-streamed chunk from what our classes add on top.
+streamed chunk from what our classes add on top. A stream's text is read with the least
+work its wire format allows: ``response`` of a classic event, or ``choices[0].delta.content``
+of a ``chat.completion.chunk`` (``chat_format=True``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,18 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.llm import LLM
 from pydantic import PrivateAttr
 
-__all__ = ["RawLangChainChat", "RawLlamaIndexLLM"]
+__all__ = ["RawLangChainChat", "RawLlamaIndexLLM", "chat_text", "classic_text"]
+
+
+def classic_text(event: dict[str, Any]) -> str:
+    """The text of a classic stream event."""
+    return event.get("response") or ""
+
+
+def chat_text(event: dict[str, Any]) -> str:
+    """The text of a ``chat.completion.chunk`` event (none in a usage-only one)."""
+    choices = event.get("choices")
+    return (choices[0]["delta"].get("content") or "") if choices else ""
 
 
 def _body(messages: list[dict[str, str]], max_tokens: int, stream: bool) -> str:
@@ -40,6 +53,7 @@ class RawLangChainChat(BaseChatModel):
     url: str
     token: str
     max_tokens: int = 32
+    chat_format: bool = False
     _http: httpx.Client = PrivateAttr(default_factory=lambda: httpx.Client(timeout=60))
 
     @property
@@ -60,11 +74,12 @@ class RawLangChainChat(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         body = _body(self._messages(messages), self.max_tokens, True)
+        text_of = chat_text if self.chat_format else classic_text
         with self._http.stream("POST", self.url, content=body,
                                headers={"Authorization": f"Bearer {self.token}"}) as r:
             for line in r.iter_lines():
                 if line.startswith("data: {"):
-                    text = json.loads(line[6:]).get("response") or ""
+                    text = text_of(json.loads(line[6:]))
                     yield ChatGenerationChunk(message=AIMessageChunk(content=text))
 
 
@@ -74,6 +89,7 @@ class RawLlamaIndexLLM(LLM):
     url: str
     token: str
     max_tokens: int = 32
+    chat_format: bool = False
     _http: httpx.Client = PrivateAttr(default_factory=lambda: httpx.Client(timeout=60))
 
     @property
@@ -95,13 +111,15 @@ class RawLlamaIndexLLM(LLM):
     def stream_chat(self, messages: Any, **kwargs: Any) -> ChatResponseGen:
         body = self._post(list(messages), True)
 
+        text_of = chat_text if self.chat_format else classic_text
+
         def gen() -> ChatResponseGen:
             content = ""
             with self._http.stream("POST", self.url, content=body,
                                    headers={"Authorization": f"Bearer {self.token}"}) as r:
                 for line in r.iter_lines():
                     if line.startswith("data: {"):
-                        delta = json.loads(line[6:]).get("response") or ""
+                        delta = text_of(json.loads(line[6:]))
                         content += delta
                         yield ChatResponse(message=ChatMessage(role="assistant",
                                                                content=content), delta=delta)

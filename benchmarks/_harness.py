@@ -37,10 +37,11 @@ TOKEN: str = DEFAULT_TOKEN
 
 @dataclass(frozen=True)
 class Server:
-    """A running loopback emulator: ``base_url`` ends in ``/client/v4``."""
+    """A running loopback emulator: ``base_url`` ends in ``/client/v4`` (``process`` is
+    None in a worker process that uses an emulator its parent started)."""
 
     base_url: str
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[str] | None = None
 
     def run_url(self, model: str) -> str:
         return f"{self.base_url}/accounts/{ACCOUNT_ID}/ai/run/{model}"

@@ -4,13 +4,15 @@ One function per neutral shape, shared by the sync and async twins:
 
 * :func:`reply_to_result` for a complete ``Reply``;
 * :func:`delta_to_chunk` for one ``StreamDelta`` (usage and every per-response string go
-  on the final delta's chunk only, which also gets ``chunk_position="last"``);
+  on the final delta's chunk only, which also gets ``chunk_position="last"``), and
+  :func:`deltas_to_chunks` / :func:`adeltas_to_chunks` for a whole stream of them;
 * :func:`reply_to_chunk` for a reply that must be delivered as a one-chunk stream.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk
@@ -28,6 +30,8 @@ __all__ = [
     "reply_to_message",
     "reply_to_result",
     "delta_to_chunk",
+    "deltas_to_chunks",
+    "adeltas_to_chunks",
     "reply_to_chunk",
 ]
 
@@ -176,6 +180,31 @@ def delta_to_chunk(
         chunk_position="last" if delta.final else None,
     )
     return ChatGenerationChunk(message=message)
+
+
+def deltas_to_chunks(
+    deltas: Iterable[StreamDelta], *, requested_model: str, stream_usage: bool = True
+) -> Iterator[ChatGenerationChunk]:
+    """:func:`delta_to_chunk` over a stream, the per-token text chunk built inline (one
+    Python call less per token than going through :func:`delta_to_chunk`)."""
+    for delta in deltas:
+        if delta.text and not (delta.final or delta.reasoning or delta.tool_call is not None):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=delta.text))
+        else:
+            yield delta_to_chunk(delta, requested_model=requested_model,
+                                 stream_usage=stream_usage)
+
+
+async def adeltas_to_chunks(
+    deltas: AsyncIterable[StreamDelta], *, requested_model: str, stream_usage: bool = True
+) -> AsyncIterator[ChatGenerationChunk]:
+    """The async twin of :func:`deltas_to_chunks`."""
+    async for delta in deltas:
+        if delta.text and not (delta.final or delta.reasoning or delta.tool_call is not None):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=delta.text))
+        else:
+            yield delta_to_chunk(delta, requested_model=requested_model,
+                                 stream_usage=stream_usage)
 
 
 def _text_only(delta: StreamDelta) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Literal
 
@@ -30,7 +31,13 @@ from ._blocks import register as _register_block_translator
 from ._common import MODEL_NAMES, ClientFields, mask_serialized_headers
 from ._errors import reraise
 from ._messages import to_neutral_messages
-from ._output import PROVIDER, delta_to_chunk, reply_to_chunk, reply_to_result
+from ._output import (
+    PROVIDER,
+    adeltas_to_chunks,
+    deltas_to_chunks,
+    reply_to_chunk,
+    reply_to_result,
+)
 from ._params import SAMPLING_FIELDS, ChatCall, resolve_call
 from ._queued import achat_queued, chat_queued
 from ._structured import structured_output
@@ -222,8 +229,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
     pacing: Pacing | None = None
     """Pace requests under the account's rate limit (``workersai.Pacing``). ``None``:
     ``batch``/``abatch`` are paced at the catalog's limit, single calls are not;
-    ``Pacing(...)``: every non-streamed call is paced; ``Pacing(enabled=False)``: none.
-    Also per call (``pacing=``)."""
+    ``Pacing(...)``: every call is paced, streamed ones too (a stream opens in its slot);
+    ``Pacing(enabled=False)``: none. Also per call (``pacing=``)."""
 
     @property
     def _llm_type(self) -> str:
@@ -353,14 +360,20 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
             client = self._sync_client()
             if call.params.response_format is not None:  # JSON mode cannot stream
                 reply = client.chat(
-                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                    pacing=call.pacing,
                 )
                 chunks: Iterator[ChatGenerationChunk] = iter([_one_chunk(reply, call)])
             else:
                 deltas = client.stream_chat(
-                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                    pacing=call.pacing,
                 )
-                chunks = (_to_chunk(d, call) for d in deltas)
+                chunks = deltas_to_chunks(deltas, requested_model=call.model,
+                                          stream_usage=call.stream_usage)
+            if run_manager is None:  # core's stream() reports the tokens itself
+                yield from chunks
+                return
             for chunk in chunks:
                 if run_manager:
                     run_manager.on_llm_new_token(chunk.text, chunk=chunk)
@@ -379,7 +392,8 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
             client = self._async_client()
             if call.params.response_format is not None:  # JSON mode cannot stream
                 reply = await client.chat(
-                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                    call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                    pacing=call.pacing,
                 )
                 chunk = _one_chunk(reply, call)
                 if run_manager:
@@ -387,13 +401,16 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
                 yield chunk
                 return
             deltas = client.stream_chat(
-                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                pacing=call.pacing,
             )
-            async for delta in deltas:
-                chunk = _to_chunk(delta, call)
-                if run_manager:
-                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                yield chunk
+            chunks = adeltas_to_chunks(deltas, requested_model=call.model,
+                                       stream_usage=call.stream_usage)
+            async with contextlib.aclosing(deltas):  # closed at once when the caller stops
+                async for chunk in chunks:
+                    if run_manager:
+                        await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    yield chunk
 
     # --- the batch queue ------------------------------------------------------------------
 
@@ -485,10 +502,6 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
         return structured_output(
             self, schema, model=self.model, method=method, include_raw=include_raw, strict=strict
         )
-
-
-def _to_chunk(delta: Any, call: ChatCall) -> ChatGenerationChunk:
-    return delta_to_chunk(delta, requested_model=call.model, stream_usage=call.stream_usage)
 
 
 def _one_chunk(reply: Any, call: ChatCall) -> ChatGenerationChunk:

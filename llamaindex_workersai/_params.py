@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workersai import Pacing
 from workersai.config import RequestOptions
 from workersai.errors import InvalidInputError
 from workersai.integration import SAMPLING_FIELDS, TRANSPORT_KEYS, reject_unknown, request_options
@@ -26,6 +27,7 @@ CALL_KWARGS = frozenset(
         "tool_choice",
         "parallel_tool_calls",
         "response_format",
+        "pacing",
     }
 )
 
@@ -38,6 +40,7 @@ class ChatCall:
     params: ChatParams
     endpoint: Endpoint
     options: RequestOptions | None
+    pacing: Pacing | None = None
 
 
 def resolve_call(defaults: Mapping[str, Any], kwargs: Mapping[str, Any], where: str) -> ChatCall:
@@ -64,6 +67,7 @@ def resolve_call(defaults: Mapping[str, Any], kwargs: Mapping[str, Any], where: 
         params=params,
         endpoint=endpoint,
         options=request_options(kwargs),
+        pacing=kwargs.get("pacing", defaults.get("pacing")),
     )
 
 

@@ -35,7 +35,7 @@ from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.prompts import PromptTemplate
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 
-from workersai import catalog
+from workersai import Pacing, catalog
 from workersai.errors import InvalidInputError
 from workersai.integration import DEFAULT_CHAT_MODEL
 
@@ -171,6 +171,13 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
     is_function_calling: bool | None = Field(
         default=None, description="Override whether the model calls tools (catalog default)."
     )
+    pacing: Pacing | None = Field(
+        default=None,
+        description="Pace requests under the account's rate limit (workersai.Pacing): "
+        "None sends at once; Pacing(...) paces every call, streamed ones too, in the "
+        "(account, model) bucket the other paced calls share; Pacing(enabled=False) none. "
+        "Also per call (pacing=).",
+    )
 
     @model_validator(mode="after")
     def _warn_deprecated(self) -> WorkersAI:
@@ -205,14 +212,14 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
     def _call(self, kwargs: dict[str, Any], where: str) -> ChatCall:
         defaults = {name: getattr(self, name) for name in SAMPLING_FIELDS}
         defaults.update(model=self.model, endpoint=self.endpoint,
-                        additional_kwargs=self.additional_kwargs)
+                        additional_kwargs=self.additional_kwargs, pacing=self.pacing)
         return resolve_call(defaults, kwargs, where)
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         call = self._call(kwargs, "chat")
         reply = self._sync_client().chat(
             call.model, to_messages(messages), call.params,
-            endpoint=call.endpoint, options=call.options,
+            endpoint=call.endpoint, options=call.options, pacing=call.pacing,
         )
         return reply_to_response(reply)
 
@@ -220,7 +227,7 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
         call = self._call(kwargs, "achat")
         reply = await self._async_client().chat(
             call.model, to_messages(messages), call.params,
-            endpoint=call.endpoint, options=call.options,
+            endpoint=call.endpoint, options=call.options, pacing=call.pacing,
         )
         return reply_to_response(reply)
 
@@ -232,7 +239,8 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
         def gen() -> Generator[ChatResponse, None, None]:
             state = StreamState()
             stream = client.stream_chat(
-                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                pacing=call.pacing,
             )
             for delta in stream:
                 item = state.feed(delta)
@@ -251,7 +259,8 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
         async def gen() -> AsyncGenerator[ChatResponse, None]:
             state = StreamState()
             deltas = client.stream_chat(
-                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options
+                call.model, neutral, call.params, endpoint=call.endpoint, options=call.options,
+                pacing=call.pacing,
             )
             async for delta in deltas:
                 item = state.feed(delta)

@@ -35,6 +35,7 @@ from .wire.embeddings import (
     validate_texts,
 )
 from .wire.rerank import build_rerank_request
+from .wire.stream import SHAPE_ERRORS
 
 __all__ = [
     "BINARY_TYPES", "DEFAULT_MAX_CONCURRENCY", "EmbedPlan", "Outcome", "batch_failure", "build",
@@ -52,7 +53,6 @@ DEFAULT_MAX_CONCURRENCY = 4
 """Embedding batches in flight at once, unless ``max_concurrency`` says otherwise."""
 
 
-SHAPE_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError)
 
 
 def parse(fn: Callable[..., T], *args: Any, **kw: Any) -> T:

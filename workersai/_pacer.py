@@ -1,11 +1,20 @@
 """Client-side pacing: run a bulk job at the account's rate limit, not into it.
 
 Cloudflare limits Workers AI requests per minute per account and model (per task type,
-with per-model overrides: :func:`limit_per_minute`). A :class:`PaceState` is a token
-bucket in GCRA form (theoretical arrival time) for one ``(account, model)``: requests are
-spaced at ``safety`` x the limit, with a small burst allowance, so that no sliding window
-of the limit's length ever holds more than the limit. It adapts (AIMD): a 429 halves the
-rate and blocks until ``Retry-After``; every success adds back a fiftieth of the ceiling.
+with per-model overrides: :func:`limit_per_minute`). A :class:`PaceState` paces one
+``(account, model)``; two rules decide when a request may go, and the later one wins:
+
+* a token bucket in GCRA form (theoretical arrival time) spaces requests at the limit's
+  own rate, with a small burst allowance: a fresh bucket starts at the full published
+  limit (no job has used the window yet);
+* a log of its own recent send times keeps every window (stretched by :data:`MARGIN`, for
+  the jitter between our clock and the server's) at most :data:`SAFETY` x the limit: once
+  a window's worth has gone, the next request waits for the oldest one to leave it. So a
+  long job runs at about ``SAFETY / (1 + MARGIN)`` of the limit (98%) with no sliding
+  window over the limit, and a short one is never slowed by a margin it does not need.
+
+It adapts (AIMD): a 429 halves the bucket's rate and blocks until ``Retry-After``; every
+success adds back a fiftieth of the limit's rate.
 
 :class:`PaceState` is pure (the caller passes the time); :class:`Pacer` is the shared,
 thread-safe registry both client twins use: ``wait = pacer.reserve(...)`` then sleep
@@ -21,6 +30,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,10 +38,12 @@ from . import catalog
 
 __all__ = ["PaceState", "Pacer", "Pacing", "PACER", "limit_per_minute"]
 
-SAFETY = 0.97
-"""Fraction of the limit the pacer aims at (wall time at most ~3% over the floor)."""
-BURST = 0.02
-"""Requests sent without spacing, as a fraction of the limit (``SAFETY + BURST < 1``)."""
+SAFETY = 0.99
+"""Fraction of the limit any window (stretched by :data:`MARGIN`) may hold."""
+MARGIN = 0.01
+"""How much longer than the limit's window the pacer counts over (0.6 s of a minute)."""
+BURST = 0.05
+"""Requests sent without spacing, as a fraction of the limit."""
 DECREASE = 0.5
 """Multiplicative decrease of the rate on a 429."""
 INCREASE = 0.02
@@ -77,12 +89,16 @@ class Pacing:
 class PaceState:
     """One ``(account, model)`` bucket. Times are seconds from one monotonic clock."""
 
-    __slots__ = ("_blocked", "_tat", "burst", "ceiling", "rate", "throttled")
+    __slots__ = ("_blocked", "_sent", "_tat", "burst", "cap", "ceiling", "rate", "span",
+                 "throttled")
 
     def __init__(self, per_window: int, window: float) -> None:
-        self.ceiling = SAFETY * per_window / window  # requests per second
+        self.ceiling = per_window / window  # the limit's rate, requests per second
         self.rate = self.ceiling
         self.burst = max(1.0, math.floor(BURST * per_window))
+        self.cap = max(1, math.floor(SAFETY * per_window))  # sends in any stretched window
+        self.span = window * (1.0 + MARGIN)
+        self._sent: deque[float] = deque(maxlen=self.cap)  # the last ``cap`` send times
         self._tat = -math.inf  # theoretical arrival time of the next request
         self._blocked = -math.inf
         self.throttled = 0
@@ -92,7 +108,13 @@ class PaceState:
         interval = 1.0 / self.rate
         tat = max(self._tat, now)
         send_at = max(now, tat - (self.burst - 1) * interval, self._blocked)
+        sent = self._sent
+        if sent:
+            send_at = max(send_at, sent[-1])  # in order, so the log stays sorted
+            if len(sent) == self.cap:  # a window's worth has gone: wait for the oldest
+                send_at = max(send_at, sent[0] + self.span)
         self._tat = max(tat, send_at) + interval
+        sent.append(send_at)
         return send_at - now
 
     def success(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -32,6 +32,7 @@ from ._ops import parse as _parse
 from ._ops import rerank_body as _rerank_body
 from ._ops import run_target as _run_target
 from ._paced import Paced, apaced_send, paced_send
+from ._paced_stream import apaced_stream, paced_stream
 from ._pacer import Pacing
 from .binding import BindingBackend, SyncBindingGuard
 from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
@@ -101,11 +102,8 @@ def _config(config: Config | None, **settings: Any) -> Config:
 
 
 def _feed(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
-    """The deltas of the events of one network read, neighbouring text merged."""
-    return _parse(_feed_all, assembler, events)
-
-
-def _feed_all(assembler: StreamAssembler, events: list[Any]) -> list[StreamDelta]:
+    """The deltas of the events of one network read, neighbouring text merged (the
+    per-token case, one event per read, is inlined by the stream loops)."""
     feed = assembler.feed
     if len(events) == 1:
         return feed(events[0])
@@ -306,14 +304,20 @@ class Client(_Twin[httpx.Client, SyncBackend]):
     def stream_chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
+        pacing: Pacing | None = None,
     ) -> Iterator[StreamDelta]:
-        """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        """Deltas as they arrive; the last one has ``final=True`` (usage, meta). With
+        ``pacing``, the stream opens in its slot of the bucket :meth:`chat` paces in."""
         model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
-        with contextlib.closing(self._backend.stream(target, body, options, info)) as events:
+        paced = _chat_pacing(pacing, self.config, model, options)
+        source = (paced_stream(paced, self._backend, target, body, info) if paced
+                  else self._backend.stream(target, body, options, info))
+        feed = assembler.feed
+        with contextlib.closing(source) as events:
             for batch in events:  # the events of one network read
-                yield from _feed(assembler, batch)
+                yield from feed(batch[0]) if len(batch) == 1 else _feed(assembler, batch)
         yield _final(assembler, info)
 
     def embed(
@@ -431,15 +435,19 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
     async def stream_chat(
         self, model: str, messages: list[Message], params: ChatParams | None = None, *,
         endpoint: Endpoint = "native", options: RequestOptions | None = None,
-    ) -> AsyncIterator[StreamDelta]:
-        """Deltas as they arrive; the last one has ``final=True`` (usage, meta)."""
+        pacing: Pacing | None = None,
+    ) -> AsyncGenerator[StreamDelta, None]:
+        """Deltas as they arrive; ``pacing`` as in :meth:`Client.stream_chat`."""
         model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
-        events = self._backend.stream(target, body, options, info)
+        paced = _chat_pacing(pacing, self.config, model, options)
+        events = (apaced_stream(paced, self._backend, target, body, info) if paced
+                  else self._backend.stream(target, body, options, info))
+        feed = assembler.feed
         async with contextlib.aclosing(events):
             async for batch in events:  # the events of one network read
-                for delta in _feed(assembler, batch):
+                for delta in feed(batch[0]) if len(batch) == 1 else _feed(assembler, batch):
                     yield delta
         yield _final(assembler, info)
 

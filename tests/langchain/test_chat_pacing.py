@@ -39,23 +39,25 @@ def make(emu: Emulator) -> Iterator[Any]:
     client.close()
 
 
+def spy_on(monkeypatch: pytest.MonkeyPatch, sync_name: str, async_name: str) -> list[str]:
+    """Records "sync"/"async" each time the core calls these paced paths (the real ones
+    still run; an async path's coroutine or generator is returned as it is)."""
+    seen: list[str] = []
+    for name, label in ((sync_name, "sync"), (async_name, "async")):
+        real = getattr(core_client, name)
+
+        def spy(*args: Any, _real: Any = real, _label: str = label) -> Any:
+            seen.append(_label)
+            return _real(*args)
+
+        monkeypatch.setattr(core_client, name, spy)
+    return seen
+
+
 @pytest.fixture
 def paced_sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts the chat requests that went through the pacer (sync and async)."""
-    seen: list[str] = []
-    sync, asynch = core_client.paced_send, core_client.apaced_send
-
-    def spy(*args: Any) -> Any:
-        seen.append("sync")
-        return sync(*args)
-
-    async def aspy(*args: Any) -> Any:
-        seen.append("async")
-        return await asynch(*args)
-
-    monkeypatch.setattr(core_client, "paced_send", spy)
-    monkeypatch.setattr(core_client, "apaced_send", aspy)
-    return seen
+    return spy_on(monkeypatch, "paced_send", "apaced_send")
 
 
 def test_batch_is_paced_by_default_and_invoke_is_not(make: Any, paced_sends: list[str]) -> None:
@@ -87,3 +89,34 @@ def test_paced_batch_stays_under_the_limit_where_unpaced_gets_429(make: Any) -> 
     unpaced = make().batch(PROMPTS, config, return_exceptions=True,
                            pacing=Pacing(enabled=False))
     assert any(isinstance(r, RateLimitError) for r in unpaced)
+
+
+@pytest.fixture
+def paced_streams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts the streamed chat requests that went through the pacer (sync and async)."""
+    return spy_on(monkeypatch, "paced_stream", "apaced_stream")
+
+
+async def _astream_text(llm: ChatWorkersAI, **kw: Any) -> str:
+    return "".join([str(c.content) async for c in llm.astream("Hello", **kw)])
+
+
+def test_streams_are_paced_when_pacing_is_set(make: Any, paced_streams: list[str]) -> None:
+    assert "".join(str(c.content) for c in make().stream("Hello"))
+    assert paced_streams == []  # a single stream does not wait for a slot by default
+    assert "".join(str(c.content) for c in make(pacing=Pacing()).stream("Hello"))
+    assert "".join(str(c.content) for c in make().stream("Hello", pacing=Pacing()))
+    assert asyncio.run(_astream_text(make(pacing=Pacing())))
+    assert paced_streams == ["sync", "sync", "async"]
+    list(make(pacing=Pacing()).stream("Hello", pacing=Pacing(enabled=False)))
+    assert len(paced_streams) == 3
+
+
+@pytest.mark.parametrize("emu", [3], indirect=True)
+def test_paced_streams_stay_under_the_limit(make: Any) -> None:
+    llm = make(pacing=Pacing(per_minute=3, window=0.5))
+    for _ in range(5):
+        assert "".join(str(c.content) for c in llm.stream("Hello"))
+    with pytest.raises(RateLimitError):
+        for _ in range(5):
+            list(make().stream("Hello"))

@@ -167,7 +167,7 @@ def test_chat_sends_fields_and_temperature_zero() -> None:
     )
     assert (params.stop, params.lora, params.reasoning_effort) == (["END"], "my-lora", "low")
     assert params.extra == {"raw_field": 1}
-    assert kwargs == {"endpoint": "openai", "options": None}
+    assert kwargs == {"endpoint": "openai", "options": None, "pacing": None}
 
 
 def test_defaults_send_nothing() -> None:

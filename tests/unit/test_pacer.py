@@ -13,6 +13,7 @@ from workersai import AsyncClient, Client, Pacing, RequestOptions, errors
 from workersai._pacer import (
     BURST,
     DECREASE,
+    MARGIN,
     SAFETY,
     Pacer,
     PaceState,
@@ -35,13 +36,23 @@ def sends(state: PaceState, n: int, start: float = 0.0) -> list[float]:
     return [start + state.reserve(start) for _ in range(n)]
 
 
-def test_requests_are_spaced_at_the_safe_rate_after_a_small_burst() -> None:
+def test_a_fresh_bucket_starts_at_the_full_limit_after_a_small_burst() -> None:
     state = PaceState(per_window=3000, window=60.0)
-    times = sends(state, 200)
+    times = sends(state, 500)
     burst = int(BURST * 3000)
-    assert times[:burst] == [0.0] * burst
+    assert times[:burst] == pytest.approx([0.0] * burst, abs=1e-9)
     gaps = {round(b - a, 9) for a, b in zip(times[burst:], times[burst + 1:], strict=False)}
-    assert gaps == {round(60.0 / (SAFETY * 3000), 9)}
+    assert gaps == {round(60.0 / 3000, 9)}  # the published rate, no safety discount yet
+
+
+def test_once_a_window_is_spent_the_next_waits_for_the_oldest_to_leave_it() -> None:
+    state = PaceState(per_window=100, window=10.0)
+    cap = int(SAFETY * 100)
+    times = sends(state, cap + 20)
+    assert times[cap - 1] < 10.0  # a window's worth at the full rate
+    span = 10.0 * (1 + MARGIN)
+    for i in range(cap, cap + 20):  # then each one mirrors the send a window before it
+        assert times[i] >= times[i - cap] + span - 1e-9
 
 
 def test_no_sliding_window_ever_holds_more_than_the_limit() -> None:
@@ -51,7 +62,16 @@ def test_no_sliding_window_ever_holds_more_than_the_limit() -> None:
     counter = RateLimit(limit, window, clock=iter(times).__next__)
     assert all(counter.check("a", "m") is None for _ in times)
     # and it runs close to the limit: 1,000 requests take about 1000/120 windows
-    assert times[-1] == pytest.approx(1000 / (SAFETY * limit), rel=0.03)
+    assert times[-1] == pytest.approx(1000 / limit, rel=0.03)
+
+
+def test_a_long_job_runs_at_about_98_percent_of_the_limit() -> None:
+    state = PaceState(per_window=3000, window=60.0)
+    cap = int(SAFETY * 3000)
+    times = sends(state, 10 * cap)  # ten windows' worth
+    rate = 9 * cap / (times[-1] - times[cap - 1])  # requests per second, the last nine
+    assert rate == pytest.approx(SAFETY / (1 + MARGIN) * 50)
+    assert rate > 0.98 * 50
 
 
 def test_a_429_halves_the_rate_blocks_until_retry_after_then_creeps_back() -> None:

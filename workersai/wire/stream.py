@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import TruncatedStreamError
+from ..errors import ResponseFormatError, TruncatedStreamError, WorkersAIError
 from ..types import ChatParams, Reply, StreamDelta, Usage
 from ._conform import StopCutter, check_forced
 from ._reasoning import ThinkSplitter
@@ -39,6 +39,8 @@ from .families import think_in_text
 __all__ = ["StreamAssembler", "coalesce"]
 
 _RESPONSES_FINISH = {"response.completed", "response.incomplete", "response.failed"}
+SHAPE_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError)
+"""What reading an event of an unexpected shape raises (made a ``ResponseFormatError``)."""
 
 
 class StreamAssembler:
@@ -93,20 +95,29 @@ class StreamAssembler:
         self._final: StreamDelta | None = None
 
     def feed(self, event: dict[str, Any]) -> list[StreamDelta]:
-        """The deltas one decoded event yields (often one, sometimes none)."""
+        """The deltas one decoded event yields (often one, sometimes none).
+
+        Raises:
+            ResponseFormatError: the event has a shape no Workers AI stream sends.
+        """
         out: list[StreamDelta] = []
         if not isinstance(event, dict):
             return out
-        if "choices" in event:
-            self._chat(event, out)
-        elif "streamed_data" in event:
-            for sub in event["streamed_data"] or ():
-                if isinstance(sub, dict):
-                    out.extend(self.feed(sub))
-        elif str(event.get("type", "")).startswith("response."):
-            self._responses(event, out)
-        else:
-            self._classic(event, out)
+        try:
+            if "choices" in event:
+                self._chat(event, out)
+            elif "streamed_data" in event:
+                for sub in event["streamed_data"] or ():
+                    if isinstance(sub, dict):
+                        out.extend(self.feed(sub))
+            elif "type" in event and str(event["type"]).startswith("response."):
+                self._responses(event, out)
+            else:
+                self._classic(event, out)
+        except WorkersAIError:
+            raise
+        except SHAPE_ERRORS as exc:
+            raise ResponseFormatError(f"Unexpected Workers AI answer: {exc}") from exc
         return out
 
     def done(self) -> None:
@@ -118,7 +129,7 @@ class StreamAssembler:
     def _classic(self, event: dict[str, Any], out: list[StreamDelta]) -> None:
         token = event.get("response")
         if token:
-            self._text_piece(token if isinstance(token, str) else arguments_text(token), out)
+            self._text_piece(token if type(token) is str else arguments_text(token), out)
         calls = event.get("tool_calls")
         if calls:
             for item in calls:
@@ -152,7 +163,7 @@ class StreamAssembler:
             self._reasoning_piece(reasoning, out)
         content = delta.get("content")
         if content:
-            self._text_piece(text_of(content), out)
+            self._text_piece(content if type(content) is str else text_of(content), out)
         calls = delta.get("tool_calls")
         if calls:
             for item in calls:
@@ -200,8 +211,11 @@ class StreamAssembler:
         out.append(StreamDelta(reasoning=text))
 
     def _text_piece(self, token: str, out: list[StreamDelta]) -> None:
-        if self._fast:  # the per-token hot path once nothing can hold text back
-            _keep(self._text, token)
+        if self._fast:  # the per-token hot path once nothing can hold text back (_keep)
+            pieces = self._text
+            pieces.append(token)
+            if len(pieces) >= _COMPACT_AT:
+                pieces[:] = ["".join(pieces)]
             out.append(StreamDelta(text=token))
             return
         if self._stop is not None and self._think.settled and not self._buffer.active:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workersai.errors import TruncatedStreamError
+from workersai.errors import ResponseFormatError, TruncatedStreamError
 from workersai.types import ChatParams, StreamDelta, ToolSpec, Usage
 from workersai.wire import StreamAssembler, parse_chat_reply
 from workersai.wire._tools import mint_call_id
@@ -255,3 +255,15 @@ def test_openai_usage_only_tail_chunk_is_the_whole_figure() -> None:
 def test_non_dict_events_are_ignored() -> None:
     asm = StreamAssembler(GEMMA4, ChatParams())
     assert asm.feed(["x"]) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("event", [
+    {"choices": 5},
+    {"response": "x", "tool_calls": 5},
+    {"streamed_data": [{"choices": 5}]},
+])
+def test_an_event_of_an_impossible_shape_is_a_response_format_error(event: dict) -> None:
+    asm = StreamAssembler(GEMMA4, ChatParams())
+    with pytest.raises(ResponseFormatError, match=r"^Unexpected Workers AI answer") as info:
+        asm.feed(event)
+    assert "Unexpected Workers AI answer" not in str(info.value.__cause__)  # wrapped once
