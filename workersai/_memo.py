@@ -45,8 +45,8 @@ class FieldMemo(Generic[T]):
             return build()
         memo = private.get(self._key) if private is not None else None
         if memo is not None and _unchanged(memo, values):
-            result: T = memo[2]
-            return result
+            kept: T = memo[2]
+            return kept
         result = build()
         if private is not None:
             private[self._key] = (values, _snapshot(values), result)
@@ -76,6 +76,9 @@ def _unchanged(memo: tuple[Any, Any, Any], values: tuple[Any, ...]) -> bool:
     if snapshot is None or not all(map(is_, old, values)):
         return False
     try:
-        return all(values[i] == copied for i, copied in snapshot)
+        for i, copied in snapshot:
+            if values[i] != copied:
+                return False
     except Exception:  # a value whose == does not answer a bool (an array): rebuild
         return False
+    return True
