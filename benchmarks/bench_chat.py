@@ -14,16 +14,30 @@ the emulator sent (no socket, no server process): what is left is each client's 
 work per call, steady enough on a busy machine to tell a few percent apart (peers, which
 take no injected client, are skipped).
 
+With ``--instructions``, each client instead runs ``--calls`` calls in a child process
+under valgrind's callgrind (``benchmarks/_callgrind_requests.py``), which prints instructions per
+call: a figure that does not move with the machine's load, to compare ours with the
+framework floors to a fraction of a percent (with ``--replay``: no socket, each client's
+own work; without: over loopback, the client's user-space socket work included).
+
     python benchmarks/bench_chat.py [--calls 300] [--runs 5] [--replay]
+    python benchmarks/bench_chat.py --instructions [--replay] [--calls 200] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
+import _callgrind_requests as _callgrind
 import httpx
 from _harness import ACCOUNT_ID, TOKEN, Server, emulator_process, print_table, ratio
 from _peers import cloudflare_chat, openai_chat
@@ -40,12 +54,23 @@ HTTP: Callable[[], httpx.Client] = _socket_client
 """How every subject gets its httpx client (``--replay`` swaps in a replaying one)."""
 
 
-def replaying(server: Server) -> Callable[[], httpx.Client]:
-    """Clients whose transport answers every request with one recorded emulator reply."""
+def record(server: Server) -> dict[str, Any]:
+    """One emulator reply to the benchmark's request (status, raw headers, body)."""
     body = json.dumps({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 32})
     with httpx.Client(timeout=30) as client:
         reply = client.post(server.run_url(MODEL), content=body, headers=server.headers)
-    status, headers, content = reply.status_code, list(reply.headers.raw), reply.content
+    return {"status": reply.status_code,
+            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in
+                        reply.headers.raw],
+            "content": base64.b64encode(reply.content).decode("ascii")}
+
+
+def replaying(server: Server, recorded: dict[str, Any] | None = None
+              ) -> Callable[[], httpx.Client]:
+    """Clients whose transport answers every request with one recorded emulator reply."""
+    recorded = recorded or record(server)
+    status, content = recorded["status"], base64.b64decode(recorded["content"])
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in recorded["headers"]]
 
     def answer(request: httpx.Request) -> httpx.Response:
         request.read()
@@ -142,15 +167,8 @@ def per_call(call: Callable[[], str], calls: int) -> tuple[float, float]:
             (time.process_time() - cpu) / calls * 1e6)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--replay", action="store_true",
-                        help="answer from memory with one recorded reply (no socket)")
-    args = parser.parse_args()
-    global HTTP
-    subjects = {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
+def subjects() -> dict[str, Callable[[Server], Callable[[], str] | None]]:
+    return {"raw httpx (floor)": raw_floor, "workersai.Client.chat": core_client,
                 "LangChain floor (BaseChatModel around raw httpx)": langchain_floor,
                 "ChatWorkersAI.invoke": langchain,
                 "peer: langchain-cloudflare ChatCloudflareWorkersAI.invoke":
@@ -158,10 +176,80 @@ def main() -> None:
                 "peer: langchain-openai ChatOpenAI.invoke on /ai/v1": _peer(openai_chat),
                 "LlamaIndex floor (LLM around raw httpx)": llamaindex_floor,
                 "llamaindex WorkersAI.chat": llamaindex}
+
+
+FLOORS = {"ChatWorkersAI.invoke": "LangChain floor (BaseChatModel around raw httpx)",
+          "llamaindex WorkersAI.chat": "LlamaIndex floor (LLM around raw httpx)"}
+"""Each of our framework classes and the framework floor it is held to."""
+
+
+def child(name: str, base_url: str, reply_file: str | None, calls: int) -> None:
+    """Under callgrind: build one subject and run ``calls`` instrumented calls."""
+    global HTTP
+    server = Server(base_url=base_url, process=None)  # type: ignore[arg-type]
+    if reply_file:
+        HTTP = replaying(server, json.loads(Path(reply_file).read_text(encoding="utf-8")))
+    call = subjects()[name](server)
+    assert call is not None
+    _callgrind.measure(call, calls)
+
+
+def instructions(args: argparse.Namespace) -> None:
+    """Instructions per call of every subject, each in its own callgrind child."""
+    missing = _callgrind.available()
+    if missing:
+        sys.exit(f"--instructions needs valgrind: {missing}")
+    names = [n for n in subjects() if not (args.replay and n.startswith("peer:"))]
+    with emulator_process() as server, tempfile.TemporaryDirectory() as tmp:
+        reply_file = ""
+        if args.replay:
+            reply_file = str(Path(tmp) / "reply.json")
+            Path(reply_file).write_text(json.dumps(record(server)), encoding="utf-8")
+
+        def one(name: str) -> float:
+            argv = [__file__, "--child", name, "--base-url", server.base_url,
+                    "--calls", str(args.calls)] + (["--reply", reply_file] if reply_file else [])
+            return _callgrind.count(argv, args.calls)
+
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            counts = dict(zip(names, pool.map(one, names), strict=True))
+    raw = counts["raw httpx (floor)"]
+    rows = []
+    for name, value in counts.items():
+        floor = FLOORS.get(name)
+        extra = (f"{ratio(value, counts[floor])} (+{value - counts[floor]:,.0f})"
+                 if floor in counts else "")
+        rows.append([name, f"{value:,.0f}", ratio(value, raw), extra])
+    how = "replayed from memory" if args.replay else "over loopback"
+    print_table(f"Chat instructions per call ({args.calls} calls under callgrind, {how})",
+                ["client", "instructions per call", "vs raw", "vs framework floor (extra)"],
+                rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--replay", action="store_true",
+                        help="answer from memory with one recorded reply (no socket)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per call under valgrind's callgrind")
+    parser.add_argument("--jobs", type=int, default=2, help="callgrind children at once")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--reply", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.base_url, args.reply, args.calls)
+    if args.instructions:
+        args.calls = args.calls or 200
+        return instructions(args)
+    args.calls = args.calls or 300
+    global HTTP
     with emulator_process() as server:
         if args.replay:
             HTTP = replaying(server)
-        made = {name: make(server) for name, make in subjects.items()}  # type: ignore[operator]
+        made = {name: make(server) for name, make in subjects().items()}
         calls = {name: call for name, call in made.items() if call is not None}
         samples: dict[str, list[float]] = {name: [] for name in calls}
         cpu: dict[str, list[float]] = {name: [] for name in calls}

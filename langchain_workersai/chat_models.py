@@ -24,7 +24,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, Field
 
 from workersai import Pacing, catalog
-from workersai.integration import DEFAULT_CHAT_MODEL
+from workersai.integration import DEFAULT_CHAT_MODEL, FieldMemo
 from workersai.types import Endpoint
 
 from ._blocks import register as _register_block_translator
@@ -287,6 +287,14 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
     # --- requests ---------------------------------------------------------------------
 
     def _call(self, stop: list[str] | None, kwargs: dict[str, Any]) -> ChatCall:
+        if stop is None and not kwargs:  # the fields alone: resolved once per change
+            return _FIELDS_CALL.get(self, self._fields_call)
+        return self._resolve(stop, kwargs)
+
+    def _fields_call(self) -> ChatCall:
+        return self._resolve(None, {})
+
+    def _resolve(self, stop: list[str] | None, kwargs: dict[str, Any]) -> ChatCall:
         defaults: dict[str, Any] = {name: getattr(self, name) for name in SAMPLING_FIELDS}
         defaults.update(
             model=self.model,
@@ -502,6 +510,13 @@ class ChatWorkersAI(ClientFields, BaseChatModel):
         return structured_output(
             self, schema, model=self.model, method=method, include_raw=include_raw, strict=strict
         )
+
+
+_FIELDS_CALL: FieldMemo[ChatCall] = FieldMemo(
+    "_fields_call", (*SAMPLING_FIELDS, "model", "endpoint", "stream_usage", "model_kwargs",
+                     "pacing"))
+"""The call a model's fields alone resolve to (no per-call arguments), kept until one of
+these fields changes."""
 
 
 def _one_chunk(reply: Any, call: ChatCall) -> ChatGenerationChunk:

@@ -62,6 +62,9 @@ def to_messages(messages: Sequence[ChatMessage]) -> list[Message]:
 
 def to_message(message: ChatMessage) -> Message:
     """One LlamaIndex message to a neutral :class:`Message`."""
+    plain = _plain_text(message)
+    if plain is not None:
+        return plain
     role = _ROLES[MessageRole(message.role)]
     parts: list[Part] = []
     tool_calls: list[ToolCall] = []
@@ -89,6 +92,16 @@ def to_message(message: ChatMessage) -> Message:
         tool_call_id=extra.get("tool_call_id") or extra.get("call_id"),
         name=extra.get("name"),
     )
+
+
+def _plain_text(message: ChatMessage) -> Message | None:
+    """The common turn, converted without the general walk: a user or system message of
+    one text block (the same ``Message`` the walk builds); ``None`` for anything else."""
+    blocks = message.blocks
+    if len(blocks) != 1 or type(blocks[0]) is not TextBlock:
+        return None
+    role = _ROLES.get(message.role)
+    return Message(role, blocks[0].text) if role == "user" or role == "system" else None
 
 
 def _content(parts: list[Part]) -> str | list[Part]:
@@ -304,6 +317,21 @@ def response_raw(
 
 def reply_to_response(reply: Reply) -> ChatResponse:
     """A complete neutral :class:`Reply` as a LlamaIndex ``ChatResponse``."""
+    if reply.tool_calls or reply.invalid_tool_calls or reply.reasoning:
+        message = _message_with_calls(reply)
+    else:  # text only: the same message build_message makes, without its walk
+        message = ChatMessage(role=MessageRole.ASSISTANT, content=reply.text)
+    raw = response_raw(
+        reply.usage, reply.finish_reason, reply.model, reply.id, reply.raw, reply.parsed,
+        reply.meta,
+    )
+    usage = raw.get("usage")  # usage_dict(reply.usage), computed once
+    return ChatResponse(message=message, raw=raw,
+                        additional_kwargs=dict(usage) if usage else {})
+
+
+def _message_with_calls(reply: Reply) -> ChatMessage:
+    """The assistant message of a reply with tool calls (valid or not) or reasoning."""
     blocks = [
         ToolCallBlock(tool_call_id=c.id, tool_name=c.name, tool_kwargs=c.arguments)
         for c in reply.tool_calls
@@ -318,12 +346,7 @@ def reply_to_response(reply: Reply) -> ChatResponse:
             invalid_call_dict(c.id, c.name, c.raw_arguments, c.error)
             for c in reply.invalid_tool_calls
         ]
-    message = build_message(reply.text, reply.reasoning, blocks, extra)
-    raw = response_raw(
-        reply.usage, reply.finish_reason, reply.model, reply.id, reply.raw, reply.parsed,
-        reply.meta,
-    )
-    return ChatResponse(message=message, raw=raw, additional_kwargs=usage_dict(reply.usage))
+    return build_message(reply.text, reply.reasoning, blocks, extra)
 
 
 INVALID_ARGUMENTS = (

@@ -37,7 +37,7 @@ from pydantic import AliasChoices, BaseModel, Field, model_validator
 
 from workersai import Pacing, catalog
 from workersai.errors import InvalidInputError
-from workersai.integration import DEFAULT_CHAT_MODEL
+from workersai.integration import DEFAULT_CHAT_MODEL, FieldMemo
 
 from ._common import ClientFields
 from ._messages import (
@@ -210,6 +210,14 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
     # --- one request ---------------------------------------------------------------------
 
     def _call(self, kwargs: dict[str, Any], where: str) -> ChatCall:
+        if not kwargs:  # the fields alone: resolved once per change
+            return _FIELDS_CALL.get(self, self._fields_call)
+        return self._resolve(kwargs, where)
+
+    def _fields_call(self) -> ChatCall:
+        return self._resolve({}, "chat")
+
+    def _resolve(self, kwargs: dict[str, Any], where: str) -> ChatCall:
         defaults = {name: getattr(self, name) for name in SAMPLING_FIELDS}
         defaults.update(model=self.model, endpoint=self.endpoint,
                         additional_kwargs=self.additional_kwargs, pacing=self.pacing)
@@ -449,6 +457,12 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
             yield parse_output(output_cls, await self.achat(messages, **kwargs))
 
         return gen()
+
+
+_FIELDS_CALL: FieldMemo[ChatCall] = FieldMemo(
+    "_fields_call", (*SAMPLING_FIELDS, "model", "endpoint", "additional_kwargs"))
+"""The call a model's fields alone resolve to (no per-call arguments), kept until one of
+these fields changes."""
 
 
 def _prompt(prompt: Any) -> str:

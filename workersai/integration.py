@@ -18,6 +18,8 @@ rest of the public core; an adapter for a third framework can use the same piece
 * :func:`require`: import a framework or raise an ``ImportError`` naming the extra to
   install; :func:`progress` / :class:`Progress` / :func:`queue_progress`: a progress bar
   (tqdm when installed, else one stderr line) for long embedding and queued jobs.
+* :class:`FieldMemo`: call options resolved from an instance's fields once, reused until
+  a field changes (reassigned, copied, or a list/dict field changed in place).
 * :func:`request_options`: per-call keyword arguments (:data:`TRANSPORT_KEYS`) to
   :class:`workersai.RequestOptions`; :data:`SAMPLING_FIELDS`, the one table of the
   ``ChatParams`` fields an adapter exposes as settings overridable per call;
@@ -85,11 +87,13 @@ from ._fields import (
     TokenInput,
     request_options,
 )
+from ._memo import FieldMemo
 from ._progress import Progress, progress, queue_progress
 from .errors import UnexpectedArgumentError
 from .types import ChatParams
 
 __all__ = [
+    "FieldMemo",
     "LazyClients",
     "LEFT_OUT_OF_PICKLES",
     "MODEL_NAMES",

@@ -239,3 +239,34 @@ def test_plain_reply_has_text_and_no_tool_kwargs() -> None:
 def test_usage_dict_fills_total() -> None:
     assert usage_dict(Usage(input_tokens=2, output_tokens=3))["total_tokens"] == 5
     assert usage_dict(None) == {}
+
+
+@pytest.mark.parametrize("role", ["user", "system", "developer", "assistant", "tool"])
+def test_one_text_block_converts_as_the_general_walk_does(role: str) -> None:
+    """The quick path for one-text-block user/system turns builds the very Message the
+    block walk builds (the walk is what two text blocks take)."""
+    kwargs = {"tool_call_id": "c1", "name": "t"} if role == "tool" else {"name": "ignored"}
+    one = to_message(ChatMessage(role=role, content="hi", additional_kwargs=kwargs))
+    walked = to_message(ChatMessage(role=role, blocks=[TextBlock(text="hi")],
+                                    additional_kwargs=kwargs))
+    two = to_message(ChatMessage(role=role, blocks=[TextBlock(text="h"), TextBlock(text="i")],
+                                 additional_kwargs=kwargs))
+    assert one == walked
+    assert (one.role, one.tool_calls, one.tool_call_id, one.name) == (
+        two.role, two.tool_calls, two.tool_call_id, two.name)
+    assert (one.content, two.content) == ("hi", "h\ni")
+
+
+@pytest.mark.parametrize("text", ["hi", ""])
+@pytest.mark.parametrize("usage", [None, Usage(3, 1, 4, reasoning_tokens=2)])
+def test_text_only_reply_builds_the_general_message(text: str, usage: Usage | None) -> None:
+    """A text-only reply skips the tool-call walk but gives the same response: one text
+    block, no extra kwargs, usage under TokenCountingHandler's keys (a copy of raw's)."""
+    from llamaindex_workersai._messages import build_message
+
+    response = reply_to_response(Reply(text=text, usage=usage, finish_reason="stop"))
+    assert response.message == build_message(text, None, [], {})
+    assert response.additional_kwargs == usage_dict(usage)
+    assert response.raw.get("usage", {}) == usage_dict(usage)
+    if usage is not None:
+        assert response.additional_kwargs is not response.raw["usage"]

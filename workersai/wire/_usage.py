@@ -28,20 +28,14 @@ def _detail(raw: dict[str, Any], keys: tuple[str, str], field: str) -> int | Non
     return None
 
 
-def _first(raw: dict[str, Any], *keys: str) -> Any:
-    for key in keys:
-        value = raw.get(key)
-        if value is not None:
-            return value
-    return None
-
-
 def read_usage(raw: Any) -> Usage | None:
     """The :class:`Usage` in a usage object, or ``None`` when there is none."""
     if not isinstance(raw, dict) or not raw:
         return None
-    inp = _count(_first(raw, "prompt_tokens", "input_tokens"))
-    out = _count(_first(raw, "completion_tokens", "output_tokens"))
+    inp = raw.get("prompt_tokens")
+    inp = _count(raw.get("input_tokens") if inp is None else inp)
+    out = raw.get("completion_tokens")
+    out = _count(raw.get("output_tokens") if out is None else out)
     total = raw.get("total_tokens")
     neurons = raw.get("neurons")
     return Usage(

@@ -20,6 +20,7 @@ the model id falls back to the requested one.
 from __future__ import annotations
 
 import contextlib
+from functools import lru_cache
 from typing import Any
 
 from .._json import loads
@@ -99,7 +100,7 @@ def build_chat_request(
 def _add_sampling(body: dict[str, Any], params: ChatParams, rules: ChatRules, model: str) -> None:
     """Sampling fields the schema lists, within its bounds; one it lacks is refused
     unless ``params.extra`` sends it (explicit pass-through wins)."""
-    bounds = {name: (lo, hi) for name, lo, hi in rules.bounds}
+    bounds = _bounds(rules.bounds)
     for name in _SAMPLING:
         value = getattr(params, name)
         if value is None or name in params.extra:
@@ -112,6 +113,13 @@ def _add_sampling(body: dict[str, Any], params: ChatParams, rules: ChatRules, mo
         if name in bounds:
             check_bound(model, name, value, *bounds[name])
         body[name] = value
+
+
+@lru_cache(maxsize=256)
+def _bounds(table: tuple[tuple[str, float | None, float | None], ...]
+            ) -> dict[str, tuple[float | None, float | None]]:
+    """A schema's sampling bounds by field name (one table per model, built once)."""
+    return {name: (lo, hi) for name, lo, hi in table}
 
 
 def _tools_to_send(params: ChatParams, rules: ChatRules) -> list[ToolSpec]:
@@ -237,14 +245,15 @@ def _client_side(reply: Reply, params: ChatParams, model: str) -> None:
             reply.finish_reason = "stop"
     if params.parallel_tool_calls is False and len(reply.tool_calls) > 1:
         reply.tool_calls = reply.tool_calls[:1]
-    has_calls = bool(reply.tool_calls or reply.invalid_tool_calls)
-    check_forced(params, has_calls, model, emulated=forcing_emulated(model))
+    if params.tools:  # only an offered tool can have been forced
+        has_calls = bool(reply.tool_calls or reply.invalid_tool_calls)
+        check_forced(params, has_calls, model, emulated=forcing_emulated(model))
 
 
 def _salvage(reply: Reply, params: ChatParams) -> None:
     """A call written as JSON text (object ``response`` or text) naming an offered tool."""
-    if reply.tool_calls or reply.invalid_tool_calls:
-        return
+    if not params.tools or reply.tool_calls or reply.invalid_tool_calls:
+        return  # no tool offered: nothing to salvage
     found = salvage_text_calls(
         reply.parsed if reply.parsed is not None else reply.text, offered_tools(params)
     )
