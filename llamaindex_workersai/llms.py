@@ -190,6 +190,11 @@ class WorkersAI(ClientFields, FunctionCallingLLM):
 
     @property
     def metadata(self) -> LLMMetadata:
+        """What LlamaIndex asks of every call: built once per change of the fields it
+        reads (model, context window, max tokens, function calling)."""
+        return _METADATA.get(self, self._metadata)
+
+    def _metadata(self) -> LLMMetadata:
         info = catalog.lookup(self.model)
         calls_tools = self.is_function_calling
         if calls_tools is None:
@@ -463,6 +468,8 @@ _FIELDS_CALL: FieldMemo[ChatCall] = FieldMemo(
     "_fields_call", (*SAMPLING_FIELDS, "model", "endpoint", "additional_kwargs"))
 """The call a model's fields alone resolve to (no per-call arguments), kept until one of
 these fields changes."""
+_METADATA: FieldMemo[LLMMetadata] = FieldMemo(
+    "_metadata_memo", ("model", "context_window", "max_tokens", "is_function_calling"))
 
 
 def _prompt(prompt: Any) -> str:

@@ -55,3 +55,18 @@ def test_per_call_arguments_bypass_the_kept_options() -> None:
     llm.chat(HI)
     assert (sent[1]["max_tokens"], sent[1]["temperature"]) == (5, 0.2)
     assert sent[2]["max_tokens"] == 32 and sent[3] == sent[0]
+
+
+def test_metadata_is_kept_until_a_field_it_reads_changes() -> None:
+    llm = WorkersAI(account_id="a" * 32, api_token="t")
+    first = llm.metadata
+    assert llm.metadata is first
+    llm.context_window = 1234
+    assert llm.metadata.context_window == 1234
+    llm.max_tokens = 77
+    assert llm.metadata.num_output == 77
+    llm.is_function_calling = False
+    assert llm.metadata.is_function_calling_model is False
+    other = llm.model_copy(update={"model": "@cf/meta/llama-3.1-8b-instruct"})
+    assert other.metadata.model_name == "@cf/meta/llama-3.1-8b-instruct"
+    assert llm.metadata.model_name != other.metadata.model_name
