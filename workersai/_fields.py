@@ -33,6 +33,7 @@ from .config import (
     Limits,
     MaskedHeaders,
     RequestOptions,
+    Settings,
     Timeouts,
     check_base_url,
     check_retries,
@@ -265,26 +266,24 @@ class LazyClients(BaseModel):
             return resolve(value)
         return value
 
-    def _client_kwargs(self) -> dict[str, Any]:
-        affinity = getattr(self, "session_affinity", None)
+    def _core_settings(self) -> Settings:
+        """The core client's settings from this instance's fields: the one builder both
+        front ends (and any adapter) use, typed as :class:`~workersai.config.Settings` so
+        a misspelt or unknown setting is a type error (and a ``TypeError`` at runtime)."""
+        affinity: str | None = getattr(self, "session_affinity", None)
         headers = self.default_headers
         if affinity:  # x-session-affinity on every request (prompt caching on one replica)
             headers = {**(headers or {}), "x-session-affinity": affinity}
-        return {
-            "account_id": self.account_id,
-            "api_token": self.api_token,
-            "base_url": self.base_url,
-            "gateway": self.gateway,
-            "gateway_options": self.gateway_options,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": headers,
-            "binding": self.binding,
-            # optional for an adapter: a subclass that does not declare them gets defaults
-            "limits": getattr(self, "limits", None),
-            "deadline": getattr(self, "deadline", None),
-            "max_connections": getattr(self, "max_connections", None),
-        }
+        # optional for an adapter: a subclass that does not declare them gets the defaults
+        limits: Limits | None = getattr(self, "limits", None)
+        deadline: float | None = getattr(self, "deadline", None)
+        max_connections: int | None = getattr(self, "max_connections", None)
+        return Settings(
+            account_id=self.account_id, api_token=self.api_token, base_url=self.base_url,
+            gateway=self.gateway, gateway_options=self.gateway_options, timeout=self.timeout,
+            max_retries=self.max_retries, default_headers=headers, limits=limits,
+            deadline=deadline, max_connections=max_connections,
+        )
 
     def _sync_client(self) -> Client:
         """The core client, built on first use (read straight from pydantic's private
@@ -297,7 +296,8 @@ class LazyClients(BaseModel):
 
             with _LOCK:
                 if self._client is None:
-                    self._client = Client(**self._client_kwargs(), http_client=self.http_client)
+                    self._client = Client(**self._core_settings(), http_client=self.http_client,
+                                          binding=self.binding)
         client: Client = self._client
         return client
 
@@ -312,7 +312,8 @@ class LazyClients(BaseModel):
             with _LOCK:
                 if self._aclient is None:
                     self._aclient = AsyncClient(
-                        **self._client_kwargs(), http_client=self.http_async_client
+                        **self._core_settings(), http_client=self.http_async_client,
+                        binding=self.binding,
                     )
         aclient: AsyncClient = self._aclient
         return aclient

@@ -23,7 +23,7 @@ import httpx
 
 from . import _json, errors
 from ._backend import Binary, Body, RawBody, StreamInfo, Target, rest_path
-from ._deadline import Deadline, check_deadline
+from ._deadline import Deadline
 from ._errors_map import (
     error_from_payload,
     error_from_response,
@@ -212,8 +212,7 @@ class Shell:
         if options is not None:
             headers = self._call_headers(options)
             timeouts, retries = self.config.call_settings(options)
-            if options.deadline is not None:
-                deadline = check_deadline(options.deadline) or deadline
+            deadline = self.config.call_deadline(options)
             if options.timeout is not None:
                 timeout = _httpx_timeout(timeouts, stream=stream)
         if target.method == "GET":  # the models API: the body is the query; no gateway

@@ -4,7 +4,10 @@ Each verb is the implementation in ``workersai.tasks._<task>`` / ``workersai._ba
 with the client filled in, so ``client.tasks.translate(model, text, "fr")`` is the call
 ``translate(client, model, text, "fr")`` of the previous release (which stays one release
 as a deprecated alias). Each verb is declared once with its two implementations; the sync
-twin's namespace binds the first, the async twin's the second (awaited).
+twin's namespace binds the first, the async twin's the second (awaited). A verb's ``model``
+may be a short id, as for ``client.chat``: it is made full (``_ops.full_id``, the catalog's
+one resolver) before the implementation sees it, so a mistyped one is refused before
+anything is sent.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from . import _batch_calls as _b
+from ._ops import full_id
 from .tasks import _classify, _describe, _detect, _image, _speech, _summarize, _translation, _tts
 
 __all__ = ["AsyncBatch", "AsyncTasks", "Batch", "Tasks"]
@@ -52,9 +56,11 @@ class _Verb(Generic[P, R, AP, AR]):
     """A call whose first argument is the namespace's client, in its sync and async forms."""
 
     def __init__(self, fn: Callable[Concatenate[Any, P], R],
-                 afn: Callable[Concatenate[Any, AP], AR]) -> None:
+                 afn: Callable[Concatenate[Any, AP], AR], *, model: bool = True) -> None:
         self.fn = fn
         self.afn = afn
+        self.model = model
+        """Whether the first argument after the client is a model id (short ids resolved)."""
 
     @overload
     def __get__(self, ns: None, owner: type) -> _Verb[P, R, AP, AR]: ...
@@ -68,8 +74,38 @@ class _Verb(Generic[P, R, AP, AR]):
     def __get__(self, ns: _Namespace | None, owner: type) -> Any:
         if ns is None:
             return self
-        fn: Callable[..., Any] = self.afn if isinstance(ns, _Async) else self.fn
-        return functools.update_wrapper(functools.partial(fn, ns._client), fn)
+        aio = isinstance(ns, _Async)
+        fn: Callable[..., Any] = self.afn if aio else self.fn
+        if not self.model:
+            return functools.update_wrapper(functools.partial(fn, ns._client), fn)
+        return functools.update_wrapper((_abound if aio else _bound)(fn, ns._client), fn)
+
+
+def _full_model(
+    args: tuple[Any, ...], kw: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """A verb's arguments with its model (first, or ``model=``) as a full id."""
+    if args:
+        return (full_id(args[0]), *args[1:]), kw
+    if "model" in kw:
+        return args, {**kw, "model": full_id(kw["model"])}
+    return args, kw
+
+
+def _bound(fn: Callable[..., Any], client: Any) -> Callable[..., Any]:
+    def call(*args: Any, **kw: Any) -> Any:
+        args, kw = _full_model(args, kw)
+        return fn(client, *args, **kw)
+
+    return call
+
+
+def _abound(fn: Callable[..., Any], client: Any) -> Callable[..., Any]:
+    async def call(*args: Any, **kw: Any) -> Any:
+        args, kw = _full_model(args, kw)  # raised when awaited, as by client.chat
+        return await fn(client, *args, **kw)
+
+    return call
 
 
 class _TaskVerbs:
@@ -92,7 +128,7 @@ class _BatchVerbs:
 
     __slots__ = ()
     submit = _Verb(_b.submit_batch, _b.asubmit_batch)
-    poll = _Verb(_b.poll, _b.apoll)
+    poll = _Verb(_b.poll, _b.apoll, model=False)  # the job carries its (full) model id
     run = _Verb(_b.run_batch, _b.arun_batch)
     chat = _Verb(_b.chat_batch, _b.achat_batch)
     embed = _Verb(_b.embed_batch, _b.aembed_batch)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import random
 import re
 import time
@@ -185,23 +184,29 @@ class BindingBackend:
         )
 
     def _settings(self, options: RequestOptions | None) -> tuple[Timeouts, Attempts]:
-        """The call's timeouts and its retry budget (the binding keeps no deadline: its
-        calls are bounded per attempt by the timeouts)."""
+        """The call's timeouts and its retry budget, spent within the call's deadline
+        (``Config.deadline``, per call ``RequestOptions.deadline``) as over HTTP."""
         timeouts, retries = self.config.call_settings(options)
-        return timeouts, Attempts(retries, Deadline(math.inf, self.clock), self.random)
+        deadline = Deadline(self.config.call_deadline(options), self.clock)
+        return timeouts, Attempts(retries, deadline, self.random)
 
     async def _run(
         self, model: str, inputs: dict[str, Any], opts: dict[str, Any], wait: float,
         tries: Attempts,
     ) -> Any:
         """The awaited result of ``run``: this backend's one retry loop, deciding as the
-        HTTP twins do (:class:`~workersai._retry.Attempts`)."""
+        HTTP twins do (:class:`~workersai._retry.Attempts`); each attempt is cut at the
+        call's deadline, and no retry waits past it."""
         js_inputs, js_opts = to_js(inputs), to_js(opts)
+        deadline = tries.deadline
         while True:
+            left = deadline.check()
             try:
                 call = awaited(self.binding.run(model, js_inputs, js_opts))
-                return await asyncio.wait_for(call, wait)
+                return await asyncio.wait_for(call, min(wait, left))
             except Exception as exc:  # JsException and friends
+                if isinstance(exc, asyncio.TimeoutError) and deadline.remaining() <= 0:
+                    raise deadline.error() from None
                 err = binding_error(exc, self.binding)
                 delay = tries.wait(err)
                 if delay is None:
@@ -217,30 +222,37 @@ class BindingBackend:
         opts = binding_options(self.config, options, query)
         result = await self._run(target.model, inputs, opts, timeouts.read, tries)
         meta = self._meta(tries.made)
-        if is_stream(result):
-            content = await self._read_all(result, timeouts.read)
+        if is_stream(result):  # a whole answer: read before the deadline
+            content = await self._read_all(result, timeouts.read, tries.deadline)
             return Binary(content, target.media_type or "application/octet-stream"), meta
         value = to_py(result)
         if isinstance(value, (bytes, bytearray, memoryview)):
             return Binary(bytes(value), "application/octet-stream"), meta
         return value, meta
 
-    async def _read_all(self, stream: Any, wait: float) -> bytes:
+    async def _read_all(self, stream: Any, wait: float, deadline: Deadline) -> bytes:
         parts: list[bytes] = []
-        async for chunk in self._chunks(stream, wait):
+        async for chunk in self._chunks(stream, wait, lambda: deadline):
             parts.append(chunk)
         return b"".join(parts)
 
-    async def _chunks(self, stream: Any, idle: float) -> AsyncGenerator[bytes, None]:
-        """The stream's chunks, each within ``idle`` seconds; JS errors become ours."""
+    async def _chunks(
+        self, stream: Any, idle: float, deadline: Callable[[], Deadline | None]
+    ) -> AsyncGenerator[bytes, None]:
+        """The stream's chunks, each within ``idle`` seconds and, while ``deadline()``
+        gives one, before it; JS errors become ours."""
         chunks = iter_stream(stream)
         try:
             while True:
+                limit = deadline()
+                wait = idle if limit is None else min(idle, limit.check())
                 try:
-                    chunk = await asyncio.wait_for(chunks.__anext__(), idle)
+                    chunk = await asyncio.wait_for(chunks.__anext__(), wait)
                 except StopAsyncIteration:
                     return
                 except Exception as exc:  # JsException mid-stream
+                    if limit is not None and limit.remaining() <= 0:
+                        raise limit.error() from None
                     raise binding_error(exc, self.binding) from exc
                 yield chunk
         finally:
@@ -266,11 +278,14 @@ class BindingBackend:
                 info.meta.status_code, text, None,
             )
         reader = EventReader(timeouts.stream_idle, {}, self.clock, "")
-        chunks = self._chunks(result, timeouts.stream_idle)
+        # as over HTTP, the deadline runs until the first event; then stream_idle alone
+        deadline: Deadline | None = tries.deadline
+        chunks = self._chunks(result, timeouts.stream_idle, lambda: deadline)
         try:
             async for chunk in chunks:
                 events = reader.feed(chunk)
                 if events:
+                    deadline = None
                     yield events
                 if reader.done:
                     break

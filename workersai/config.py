@@ -328,6 +328,13 @@ class Config:
             options.max_retries)
         return timeouts, retries
 
+    def call_deadline(self, options: RequestOptions | None) -> float:
+        """The total deadline of one call, in seconds: ``options.deadline`` if set, else
+        this config's (the same rule for every backend)."""
+        if options is None or options.deadline is None:
+            return self.deadline
+        return check_deadline(options.deadline) or self.deadline
+
     @classmethod
     def resolve(cls, **settings: Unpack[Settings]) -> Config:
         """Fill unset values from the environment. Does no I/O and never fails on

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import warnings
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,9 @@ from pydantic import SecretStr
 from langchain_workersai import ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker
 from llamaindex_workersai import WorkersAI, WorkersAIEmbedding, WorkersAIRerank
 
+from ._mypy import strict_errors
+
 USAGE = Path(__file__).with_name("constructors_usage.py")
-ROOT = Path(__file__).parents[2]
 CLASSES = [ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker,
            WorkersAI, WorkersAIEmbedding, WorkersAIRerank]
 
@@ -21,19 +21,11 @@ CLASSES = [ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker,
 def test_usage_file_passes_mypy_strict(tmp_path: Path) -> None:
     """``mypy --strict`` accepts the usage file and, in the same run, rejects a misspelled
     keyword (so the check can fail). The cache under ``.mypy_cache`` keeps reruns fast."""
-    api = pytest.importorskip("mypy.api")
     bad = tmp_path / "bad_usage.py"
     bad.write_text("from langchain_workersai import ChatWorkersAI\n"
                    "ChatWorkersAI(modle='@cf/x')\n")
-    cache = ROOT / ".mypy_cache" / "typing-strict"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out, err, status = api.run(
-            ["--strict", "--follow-imports=silent", "--config-file=",
-             f"--cache-dir={cache}", str(USAGE), str(bad)]
-        )
-    lines = [line for line in out.splitlines() if ": error:" in line]
-    assert status == 1, out + err
+    status, lines, out = strict_errors(USAGE, bad)
+    assert status == 1, out
     assert len(lines) == 1 and "bad_usage.py:2: error" in lines[0], out
     assert 'Unexpected keyword argument "modle"' in lines[0]
 
