@@ -69,3 +69,20 @@ def test_conformance_doc_lists_every_schema_fix() -> None:
     for fix in FIXES:
         suffix = " (output)" if fix.part == "output" else ""
         assert f"| {fix.name}{suffix} |" in doc, fix.name
+
+
+def test_batch_doc_defaults() -> None:
+    from workersai._batch_plan import Settings  # the queue's knobs and their defaults
+
+    doc = (ROOT / "docs" / "batch.md").read_text()
+    s = Settings()
+    rows = {
+        "poll_interval": f"{s.poll_interval:.1f} s",
+        "backoff": f"{s.backoff:g}",
+        "max_interval": f"{s.max_interval:g} s",
+        "max_wait": f"{s.max_wait:g} s",
+        "raise_on_failure": str(s.raise_on_failure),
+        "max_payload_bytes": f"{s.max_payload_bytes / 1e6:g} MB",
+    }
+    for knob, default in rows.items():
+        assert f"| `{knob}` | {default} |" in doc, (knob, default)
