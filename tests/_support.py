@@ -18,6 +18,8 @@ def run_example(script: str, timeout: float) -> str:
     environment (so it picks the emulator); its stdout, after checking it exited 0."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CLOUDFLARE_", "CF_", "WORKERSAI_"))}
+    # the packages of this checkout, not whichever copy is installed
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     done = subprocess.run([sys.executable, str(ROOT / "examples" / script)], env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -46,6 +46,8 @@ def test_every_doc_has_its_snippets_collected() -> None:
     names = {p.id.split("#")[0] for p in BLOCKS}
     assert "README.md" in names and {"docs/batch.md", "docs/tasks.md"} <= names
     assert len(BLOCKS) >= 15
+    fences = sum(path.read_text().count("```python") for path in SOURCES)
+    assert len(BLOCKS) == fences, "a ```python fence the harness does not collect"
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def outputs(root: Path = REPO_ROOT, directory: Path = PUBLISHED_DIR) -> Outputs:
         text = _render.replace_between(
             readme.read_text(encoding="utf-8"), _render.README_BEGIN, _render.README_END,
             _render.readme_table(models, today))
-        result[readme] = _with_task_table(text, models, today, "Core (`workersai.tasks`)")
+        result[readme] = _with_task_table(text, models, today, "Core (`client.tasks.`)")
     tasks_doc = root / "docs" / "tasks.md"
     if tasks_doc.exists():
         result[tasks_doc] = _with_task_table(tasks_doc.read_text(encoding="utf-8"), models,
