@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._stack import LIBRARY_PREFIXES, user_stacklevel
+from .errors import MigrationWarning
 
 _SKIP = (*LIBRARY_PREFIXES, "pydantic")
 """Frames past which a migration hint points: this package, pydantic, the frameworks."""
@@ -34,10 +35,6 @@ __all__ = [
     "check_arguments",
     "env_token_hint",
 ]
-
-
-class MigrationWarning(DeprecationWarning):
-    """An argument name from another integration, accepted under our name."""
 
 
 RENAMED: dict[str, tuple[str, str]] = {

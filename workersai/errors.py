@@ -71,6 +71,7 @@ __all__ = [
     "DeprecatedModelError",
     "ServerError",
     "BatchError",
+    "MigrationWarning",
 ]
 
 
@@ -321,3 +322,8 @@ class BatchError(WorkersAIError):
     @property
     def failed_indices(self) -> list[int]:
         return sorted(self.failed)
+
+
+class MigrationWarning(DeprecationWarning):
+    """An argument name from another integration (``cloudflare_api_token``,
+    ``request_timeout``, ...), accepted under our name; the message names the new one."""

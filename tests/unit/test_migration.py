@@ -3,17 +3,19 @@ arguments are refused by every class; errors never echo a value."""
 
 from __future__ import annotations
 
+import warnings
+
 import httpx
 import pytest
 from pydantic import ValidationError
 
 from langchain_workersai import ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker
 from llamaindex_workersai import WorkersAI, WorkersAIEmbedding, WorkersAIRerank
-from workersai._migrate import MigrationWarning, env_token_hint
+from workersai._migrate import env_token_hint
 from workersai.config import Config
 from workersai.emulator import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN, Emulator
 from workersai.emulator.transport import emulator_http_client
-from workersai.errors import ConfigurationError
+from workersai.errors import ConfigurationError, MigrationWarning
 
 CLASSES = [ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker,
            WorkersAI, WorkersAIEmbedding, WorkersAIRerank]
@@ -96,3 +98,14 @@ def test_foreign_token_variables_are_named(monkeypatch: pytest.MonkeyPatch) -> N
     assert "CLOUDFLARE_AUTH_TOKEN is set" in text and "CLOUDFLARE_API_KEY is set" in text
     assert "Global API Key" in text and SECRET not in text
     assert env_token_hint({}) == ""
+
+
+def test_the_migration_warning_is_public_and_filterable() -> None:
+    import workersai._migrate as migrate
+
+    assert migrate.MigrationWarning is MigrationWarning
+    assert issubclass(MigrationWarning, DeprecationWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MigrationWarning)
+        with pytest.raises(MigrationWarning, match=r"api_token|api_key"):
+            ChatWorkersAI(account_id="a" * 32, cloudflare_api_token="t")  # type: ignore[call-arg]
