@@ -40,3 +40,25 @@ def spy_on_async_translate(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(AsyncTasks, "translate", _Verb(AsyncTasks.translate.fn, spy))
     return seen
+
+
+def spy_on_paced(monkeypatch: pytest.MonkeyPatch, doors: dict[str, str]) -> list[str]:
+    """The labels of the requests the core hands an HTTP backend with a pacing slot, in
+    order. ``doors`` maps a label to ``"<SyncHTTP|AsyncHTTP>.<send|stream>"``; the real
+    backend still runs (and waits for the slot)."""
+    from workersai import _http
+
+    seen: list[str] = []
+    for label, door in doors.items():
+        cls_name, _, method = door.partition(".")
+        cls = getattr(_http, cls_name)
+        real = getattr(cls, method)
+
+        def spy(self: Any, *args: Any, _real: Any = real, _label: str = label,
+                **kw: Any) -> Any:
+            if kw.get("pace") is not None:
+                seen.append(_label)
+            return _real(self, *args, **kw)
+
+        monkeypatch.setattr(cls, method, spy)
+    return seen

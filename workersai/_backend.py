@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeAlias
 
 from ._ids import model_path
+from ._retry import Pace
 from .config import RequestOptions
 from .types import ResponseMeta
 
@@ -100,16 +101,18 @@ def rest_path(target: Target) -> str:
 
 
 class SyncBackend(Protocol):
-    """Blocking backend."""
+    """Blocking backend. ``pace``: a paced call's place in its rate bucket, which the
+    backend's one retry loop waits for and reports to (:class:`workersai._retry.Pace`)."""
 
     def send(
-        self, target: Target, body: Body, options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None, *,
+        pace: Pace | None = None,
     ) -> tuple[Any, ResponseMeta]:
         """One call: the model output (envelope removed, or :class:`Binary`) and meta."""
         ...
 
     def stream(self, target: Target, body: dict[str, Any], options: RequestOptions | None,
-               info: StreamInfo) -> Generator[Any, None, None]:
+               info: StreamInfo, *, pace: Pace | None = None) -> Generator[Any, None, None]:
         """Decoded SSE events until ``[DONE]`` (sets ``info.done``) or the end, one list per
         network read (the events that arrived together)."""
         ...
@@ -124,10 +127,11 @@ class AsyncBackend(Protocol):
     counterpart (``aclose`` is ``close``)."""
 
     async def send(
-        self, target: Target, body: Body, options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None, *,
+        pace: Pace | None = None,
     ) -> tuple[Any, ResponseMeta]: ...
 
     def stream(self, target: Target, body: dict[str, Any], options: RequestOptions | None,
-               info: StreamInfo) -> AsyncGenerator[Any, None]: ...
+               info: StreamInfo, *, pace: Pace | None = None) -> AsyncGenerator[Any, None]: ...
 
     async def aclose(self) -> None: ...

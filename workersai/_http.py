@@ -37,6 +37,7 @@ from ._http_shell import (
     to_error,
 )
 from ._loops import LoopStates
+from ._retry import Pace, slot
 from .config import Config, RequestOptions
 from .types import ResponseMeta
 
@@ -100,24 +101,27 @@ class SyncHTTP(Shell):
 
     def _exchange(
         self, target: Target, body: Body, options: RequestOptions | None,
-        info: StreamInfo | None,
+        info: StreamInfo | None, pace: Pace | None,
     ) -> Generator[Any, None, None]:
         """The retry loop of this twin, for both kinds of call: ``info`` None yields the
         decoded whole answer once; else the events of a stream, retried only until the
-        first of them reached the caller."""
-        call, deadline, tries = self.begin(target, body, options, stream=info is not None)
+        first of them reached the caller. ``pace``: the call's pacing hook (``_retry``)."""
+        if wait := slot(pace):  # a paced call's slot, before its deadline starts
+            time.sleep(wait)
+        call, deadline, tries = self.begin(target, body, options, pace, stream=info is not None)
         while True:
             sp = StreamPass()
             try:
                 if info is None:
-                    yield self.decode(call, *self._whole(call, deadline), tries.made)
+                    yield self.decode(call, *self._whole(call, deadline), tries)
                     return
                 self._enter(deadline)
                 try:
                     with self._open(call, deadline) as r:
                         if not self.is_event_stream(r.status_code, r.headers):
-                            self.reject(call, r.status_code, r.headers, self._read(r, deadline))
-                        self.open_stream(sp, call, r, tries.made, info)
+                            content = self._read(r, deadline)
+                            self.reject(call, r.status_code, r.headers, content, tries)
+                        self.open_stream(sp, call, r, tries, info)
                         chunks = chunks_of(r)
                         for raw in chunks:
                             yield from sp.chunk(raw)
@@ -133,14 +137,15 @@ class SyncHTTP(Shell):
                 self.sleep(self.retry_delay(call, exc, tries, sp.started))
 
     def send(
-        self, target: Target, body: Body, options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None, *,
+        pace: Pace | None = None,
     ) -> tuple[Any, ResponseMeta]:
-        (reply,) = self._exchange(target, body, options, None)
+        (reply,) = self._exchange(target, body, options, None, pace)
         return reply
 
     def stream(self, target: Target, body: Body, options: RequestOptions | None,
-               info: StreamInfo) -> Generator[Any, None, None]:
-        return self._exchange(target, body, options, info)
+               info: StreamInfo, *, pace: Pace | None = None) -> Generator[Any, None, None]:
+        return self._exchange(target, body, options, info, pace)
 
     def close(self) -> None:
         """Close the pooled client if we built it (an injected one stays open)."""
@@ -212,23 +217,25 @@ class AsyncHTTP(Shell):
 
     async def _exchange(
         self, target: Target, body: Body, options: RequestOptions | None,
-        info: StreamInfo | None,
+        info: StreamInfo | None, pace: Pace | None,
     ) -> AsyncGenerator[Any, None]:
         """The async twin of :meth:`SyncHTTP._exchange`."""
-        call, deadline, tries = self.begin(target, body, options, stream=info is not None)
+        if wait := slot(pace):
+            await asyncio.sleep(wait)
+        call, deadline, tries = self.begin(target, body, options, pace, stream=info is not None)
         while True:
             sp = StreamPass()
             try:
                 if info is None:
-                    yield self.decode(call, *await self._whole(call, deadline), tries.made)
+                    yield self.decode(call, *await self._whole(call, deadline), tries)
                     return
                 gate = await self._enter(deadline)
                 try:
                     async with self._open(call, deadline) as r:
                         if not self.is_event_stream(r.status_code, r.headers):
                             content = await self._read(r, deadline)
-                            self.reject(call, r.status_code, r.headers, content)
-                        self.open_stream(sp, call, r, tries.made, info)
+                            self.reject(call, r.status_code, r.headers, content, tries)
+                        self.open_stream(sp, call, r, tries, info)
                         chunks = achunks_of(r)
                         async for raw in chunks:
                             for events in sp.chunk(raw):
@@ -245,14 +252,15 @@ class AsyncHTTP(Shell):
                 await self.sleep(self.retry_delay(call, exc, tries, sp.started))
 
     async def send(
-        self, target: Target, body: Body, options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None, *,
+        pace: Pace | None = None,
     ) -> tuple[Any, ResponseMeta]:
-        [reply] = [r async for r in self._exchange(target, body, options, None)]
+        [reply] = [r async for r in self._exchange(target, body, options, None, pace)]
         return reply
 
     def stream(self, target: Target, body: Body, options: RequestOptions | None,
-               info: StreamInfo) -> AsyncGenerator[Any, None]:
-        return self._exchange(target, body, options, info)
+               info: StreamInfo, *, pace: Pace | None = None) -> AsyncGenerator[Any, None]:
+        return self._exchange(target, body, options, info, pace)
 
     async def aclose(self) -> None:
         """Close the client of the running loop if we built it; those of other loops are

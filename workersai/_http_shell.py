@@ -33,7 +33,7 @@ from ._errors_map import (
 )
 from ._ids import check_header_value
 from ._limits import ACCEPT_ENCODING, Inflow
-from ._retry import Attempts
+from ._retry import Attempts, Pace
 from ._sse import EventReader
 from .config import Config, RequestOptions, Timeouts
 from .types import ResponseMeta
@@ -233,12 +233,14 @@ class Shell:
                      retries, target.enveloped, deadline, longest)
 
     def begin(
-        self, target: Target, body: Body, options: RequestOptions | None, *, stream: bool
+        self, target: Target, body: Body, options: RequestOptions | None, pace: Pace | None,
+        *, stream: bool,
     ) -> tuple[Call, Deadline, Attempts]:
-        """A prepared call, its deadline started now, and its retry budget."""
+        """A prepared call, its deadline started now, and its retry budget (with the
+        call's pacing hook, if it is paced)."""
         call = self.prepare(target, body, options, stream)
         deadline = Deadline(call.deadline, self.clock)
-        return call, deadline, Attempts(call.max_retries, deadline, self.random)
+        return call, deadline, Attempts(call.max_retries, deadline, self.random, pace)
 
     def attempt_timeout(self, call: Call, deadline: Deadline) -> httpx.Timeout:
         """The call's timeouts, none longer than what is left of its deadline."""
@@ -299,12 +301,13 @@ class Shell:
 
     def decode(
         self, call: Call, status: int, headers: Mapping[str, str], content: bytes,
-        attempts: int,
+        tries: Attempts,
     ) -> tuple[Any, ResponseMeta]:
         """The model output of a complete answer, or the typed error it carries."""
         if not 200 <= status < 300:
             raise error_from_response(status, headers, content, secret=self._secret)
-        meta = response_meta(status, headers, attempts, self._secret)
+        tries.succeeded()
+        meta = response_meta(status, headers, tries.made, self._secret)
         ctype = headers.get("content-type", "")
         if ctype and "json" not in ctype and not ctype.startswith("text/"):
             return Binary(content, ctype), meta  # binary model output (image, audio)
@@ -327,19 +330,22 @@ class Shell:
         """Whether a streamed answer is the event stream (else it carries an error)."""
         return 200 <= status < 300 and "json" not in headers.get("content-type", "")
 
-    def reject(self, call: Call, status: int, headers: Mapping[str, str], content: bytes) -> None:
+    def reject(self, call: Call, status: int, headers: Mapping[str, str], content: bytes,
+               tries: Attempts) -> None:
         """Raise the typed error for a stream request answered without an event stream."""
-        self.decode(call, status, headers, content, 1)
+        self.decode(call, status, headers, content, tries)
         raise format_error(
             "Workers AI answered a stream request with JSON instead of an event stream",
             status, content, self._secret,
         )
 
     def open_stream(
-        self, sp: StreamPass, call: Call, r: httpx.Response, attempts: int, info: StreamInfo
+        self, sp: StreamPass, call: Call, r: httpx.Response, tries: Attempts, info: StreamInfo
     ) -> None:
-        """Start reading an event stream into ``sp``; records the response meta in ``info``."""
-        info.meta = response_meta(r.status_code, r.headers, attempts, self._secret)
+        """Start reading an event stream into ``sp`` (the server accepted the attempt);
+        records the response meta in ``info``."""
+        tries.succeeded()
+        info.meta = response_meta(r.status_code, r.headers, tries.made, self._secret)
         limit = self.config.limits.max_event_bytes
         reader = EventReader(call.stream_idle, r.headers, self.clock, self._secret, limit)
         sp.open(reader, self.inflow(r, whole=False), info)

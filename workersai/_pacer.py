@@ -17,8 +17,11 @@ It adapts (AIMD): a 429 halves the bucket's rate and blocks until ``Retry-After`
 success adds back a fiftieth of the limit's rate.
 
 :class:`PaceState` is pure (the caller passes the time); :class:`Pacer` is the shared,
-thread-safe registry both client twins use: ``wait = pacer.reserve(...)`` then sleep
-``wait`` (``time.sleep`` or ``asyncio.sleep``), send, and report the outcome.
+thread-safe registry both client twins use. A paced call hands its :class:`Paced` (its
+bucket in the pacer) to the backend, whose one retry loop uses it as the hook
+``workersai._retry.Pace``: it sleeps for the slot before the call's deadline starts, then
+reports every retryable 429 and the accepted attempt. Retries take no new slot: they wait
+as an unpaced call would, and a 429 holds the bucket's other requests for that long.
 
 Knob: :class:`Pacing` (``enabled``, ``per_minute``, ``window``). ``window`` is the limit's
 window in seconds: 60 in real use; a benchmark or test may shrink it to scale time (the
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 from . import catalog
 
-__all__ = ["PaceState", "Pacer", "Pacing", "PACER", "limit_per_minute"]
+__all__ = ["PaceState", "Paced", "Pacer", "Pacing", "PACER", "limit_per_minute"]
 
 SAFETY = 0.99
 """Fraction of the limit any window (stretched by :data:`MARGIN`) may hold."""
@@ -166,3 +169,29 @@ class Pacer:
 
 PACER = Pacer()
 """The process-wide pacer: one account's limit is shared by every client in a process."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paced:
+    """One call's bucket in its pacer: the pacing hook a backend's retry loop calls
+    (``workersai._retry.Pace``)."""
+
+    state: PaceState
+    pacer: Pacer
+
+    @classmethod
+    def plan(cls, pacing: Pacing | None, account: str, model: str,
+             pacer: Pacer = PACER) -> Paced | None:
+        """None when ``pacing`` is off; ``None`` pacing is the default :class:`Pacing`."""
+        if pacing is not None and not pacing.enabled:
+            return None
+        return cls(pacer.state(account, model, pacing or Pacing()), pacer)
+
+    def slot(self) -> float:
+        return self.pacer.reserve(self.state)
+
+    def throttle(self, retry_after: float | None) -> None:
+        self.pacer.throttle(self.state, retry_after)
+
+    def success(self) -> None:
+        self.pacer.success(self.state)

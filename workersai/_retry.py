@@ -2,8 +2,13 @@
 
 No I/O and no clock of its own: callers pass the time and a random number, so every rule
 is table-tested. :class:`Attempts` spends one call's retry budget: every backend's one
-retry loop (the HTTP twins', the binding's) and the paced sends ask it, and only sleep for
-what it says.
+retry loop (the HTTP twins', the binding's) asks it, and only sleeps for what it says.
+
+Pacing is a hook of that one loop, not a loop of its own: a paced call (a :class:`Pace`,
+``workersai._pacer.Paced``) waits :func:`slot` seconds for its place in the rate bucket
+before its deadline starts, and its :class:`Attempts` reports each retryable 429 (the
+bucket slows down and holds its other requests) and the attempt the server accepted (the
+bucket speeds back up). An unpaced call pays one ``None`` check per attempt.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ import email.utils
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 from ._deadline import Deadline
-from .errors import WorkersAIError
+from .errors import RateLimitError, WorkersAIError
 
 __all__ = [
     "Attempts",
@@ -23,12 +29,14 @@ __all__ = [
     "JITTER",
     "MAX_RETRY_AFTER",
     "NEVER_RETRY_CODES",
+    "Pace",
     "RETRY_CODES",
     "RETRY_STATUSES",
     "backoff_delay",
     "is_retryable",
     "next_delay",
     "parse_retry_after",
+    "slot",
 ]
 
 BACKOFF_BASE = 0.5
@@ -135,19 +143,43 @@ def next_delay(
     return backoff_delay(attempt, rand)
 
 
+class Pace(Protocol):
+    """A paced call's place in its ``(account, model)`` rate bucket, as a backend's retry
+    loop uses it (the implementation: ``workersai._pacer.Paced``)."""
+
+    def slot(self) -> float:
+        """Take the call's slot: seconds to wait before its first attempt."""
+        ...
+
+    def throttle(self, retry_after: float | None) -> None:
+        """A retryable 429: slow the bucket and hold it for ``retry_after`` seconds."""
+        ...
+
+    def success(self) -> None:
+        """The server accepted an attempt: the bucket speeds back up."""
+        ...
+
+
+def slot(pace: Pace | None) -> float:
+    """Seconds a call waits for its pacing slot, before its deadline starts (0 unpaced)."""
+    return 0.0 if pace is None else pace.slot()
+
+
 class Attempts:
     """One call's retries as they are spent: whether, and after how long, a failed attempt
     is tried again. Pure: the clock sits in the deadline and the random source is passed
     in; the caller translates the failure to a typed error first and sleeps the answer.
 
     ``retries`` counts the retries granted so far (``made`` = attempts started, what
-    ``ResponseMeta.attempts`` reports for the attempt under way).
+    ``ResponseMeta.attempts`` reports for the attempt under way). ``pace``, for a paced
+    call, hears of each retryable 429 and of the accepted attempt.
     """
 
-    __slots__ = ("_random", "budget", "deadline", "refused", "retries")
+    __slots__ = ("_random", "budget", "deadline", "pace", "refused", "retries")
 
-    def __init__(self, budget: int, deadline: Deadline, rand: Callable[[], float]) -> None:
-        self.budget, self.deadline, self._random = budget, deadline, rand
+    def __init__(self, budget: int, deadline: Deadline, rand: Callable[[], float],
+                 pace: Pace | None = None) -> None:
+        self.budget, self.deadline, self._random, self.pace = budget, deadline, rand, pace
         self.retries = 0
         self.refused: float | None = None
         """The last wait given up because it would not end before the deadline."""
@@ -159,7 +191,14 @@ class Attempts:
     def wait(self, err: WorkersAIError) -> float | None:
         """Seconds to sleep before the next attempt after ``err`` (the retry is counted),
         or ``None`` to give up: the failure is final, the budget is spent, or the wait would
-        not end before the deadline (no sleep outlasts it; ``refused`` holds it)."""
+        not end before the deadline (no sleep outlasts it; ``refused`` holds it). A paced
+        call's bucket is throttled on a retryable 429, for as long as this wait."""
+        delay = self._delay(err)
+        if self.pace is not None and isinstance(err, RateLimitError) and err.is_retryable:
+            self.pace.throttle(self.refused if delay is None else delay)
+        return delay
+
+    def _delay(self, err: WorkersAIError) -> float | None:
         retry_after = getattr(err, "retry_after", None)
         delay = next_delay(err.is_retryable, self.retries, self.budget, retry_after,
                            self._random())
@@ -170,3 +209,8 @@ class Attempts:
             return None
         self.retries += 1
         return delay
+
+    def succeeded(self) -> None:
+        """The server accepted the attempt under way (a paced call's bucket speeds up)."""
+        if self.pace is not None:
+            self.pace.success()

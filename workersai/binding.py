@@ -30,7 +30,7 @@ from ._backend import Binary, Body, RawBody, StreamInfo, Target
 from ._binding_js import awaited, is_stream, iter_stream, to_js, to_py
 from ._deadline import Deadline
 from ._errors_map import clean_message, error_from_payload, format_error
-from ._retry import Attempts
+from ._retry import Attempts, Pace, slot
 from ._sse import EventReader
 from .config import Config, GatewayOptions, RequestOptions, Timeouts
 from .errors import (
@@ -190,6 +190,17 @@ class BindingBackend:
         deadline = Deadline(self.config.call_deadline(options), self.clock)
         return timeouts, Attempts(retries, deadline, self.random)
 
+    async def _paced(
+        self, options: RequestOptions | None, pace: Pace | None
+    ) -> tuple[Timeouts, Attempts]:
+        """The call's settings once its pacing slot (if any) has come: the wait for the
+        slot is not part of the call. ``pace`` hears of 429s and the accepted attempt."""
+        if wait := slot(pace):
+            await asyncio.sleep(wait)
+        timeouts, tries = self._settings(options)
+        tries.pace = pace
+        return timeouts, tries
+
     async def _run(
         self, model: str, inputs: dict[str, Any], opts: dict[str, Any], wait: float,
         tries: Attempts,
@@ -203,7 +214,7 @@ class BindingBackend:
             left = deadline.check()
             try:
                 call = awaited(self.binding.run(model, js_inputs, js_opts))
-                return await asyncio.wait_for(call, min(wait, left))
+                result = await asyncio.wait_for(call, min(wait, left))
             except Exception as exc:  # JsException and friends
                 if isinstance(exc, asyncio.TimeoutError) and deadline.remaining() <= 0:
                     raise deadline.error() from None
@@ -211,14 +222,18 @@ class BindingBackend:
                 delay = tries.wait(err)
                 if delay is None:
                     raise err from (None if err is exc else exc)
+            else:
+                tries.succeeded()
+                return result
             await self.sleep(delay)
 
     async def send(
-        self, target: Target, body: Body, options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None, *,
+        pace: Pace | None = None,
     ) -> tuple[Any, ResponseMeta]:
         """One call: the Python result, or :class:`Binary` for a media stream."""
         inputs, query = _inputs(target, body)
-        timeouts, tries = self._settings(options)
+        timeouts, tries = await self._paced(options, pace)
         opts = binding_options(self.config, options, query)
         result = await self._run(target.model, inputs, opts, timeouts.read, tries)
         meta = self._meta(tries.made)
@@ -264,10 +279,12 @@ class BindingBackend:
         body: dict[str, Any],
         options: RequestOptions | None,
         info: StreamInfo,
+        *,
+        pace: Pace | None = None,
     ) -> AsyncGenerator[Any, None]:
         """Decoded SSE events of a ``stream: true`` call, until ``[DONE]`` or the end."""
         inputs, query = _inputs(target, body)
-        timeouts, tries = self._settings(options)
+        timeouts, tries = await self._paced(options, pace)
         opts = binding_options(self.config, options, query)
         result = await self._run(target.model, inputs, opts, timeouts.stream_idle, tries)
         info.meta = self._meta(tries.made)
@@ -305,13 +322,14 @@ class SyncBindingGuard:
     """``SyncBackend`` for ``Client(binding=...)``: every call raises a clear error."""
 
     def send(
-        self, target: Target, body: Body, options: RequestOptions | None
+        self, target: Target, body: Body, options: RequestOptions | None, *,
+        pace: Pace | None = None,
     ) -> tuple[Any, ResponseMeta]:
         raise ConfigurationError(SYNC_MESSAGE)
 
     def stream(
         self, target: Target, body: dict[str, Any], options: RequestOptions | None,
-        info: StreamInfo,
+        info: StreamInfo, *, pace: Pace | None = None,
     ) -> Any:
         raise ConfigurationError(SYNC_MESSAGE)
 

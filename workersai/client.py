@@ -31,9 +31,7 @@ from ._ops import full_id as _full_id
 from ._ops import parse as _parse
 from ._ops import rerank_body as _rerank_body
 from ._ops import run_target as _run_target
-from ._paced import Paced, apaced_send, paced_send
-from ._paced_stream import apaced_stream, paced_stream
-from ._pacer import Pacing
+from ._pacer import Paced, Pacing
 from .binding import BindingBackend, SyncBindingGuard
 from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
 from .errors import (
@@ -62,12 +60,13 @@ __all__ = ["AsyncClient", "Client", "RawReply", "RunResult"]
 
 
 
-def _chat_pacing(pacing: Pacing | None, config: Config, model: str,
-                 options: RequestOptions | None) -> Paced | None:
-    """Chat is paced only when the caller asks (``None``: off, unlike bulk embeddings)."""
-    if pacing is None:
+def _paced(pacing: Pacing | None, config: Config, model: str, *, bulk: bool) -> Paced | None:
+    """The call's place in its ``(account, model)`` bucket, handed to the backend (whose
+    retry loop waits for it and reports to it), or None. ``None`` pacing paces bulk
+    embeddings, not chat (a single call should not wait)."""
+    if pacing is None and not bulk:
         return None
-    return Paced.plan(pacing, config, model, options)
+    return Paced.plan(pacing, config.account_id or "", model)
 
 
 @dataclass(slots=True)
@@ -296,9 +295,8 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         limit (off by default: a single call should not wait; bulk callers pass it)."""
         model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=False)
-        paced = _chat_pacing(pacing, self.config, model, options)
-        result, meta = (paced_send(paced, self._backend, target, body) if paced
-                        else self._backend.send(target, body, options))
+        paced = _paced(pacing, self.config, model, bulk=False)
+        result, meta = self._backend.send(target, body, options, pace=paced)
         return _reply(result, meta, model, params)
 
     def stream_chat(
@@ -311,9 +309,8 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
-        paced = _chat_pacing(pacing, self.config, model, options)
-        source = (paced_stream(paced, self._backend, target, body, info) if paced
-                  else self._backend.stream(target, body, options, info))
+        paced = _paced(pacing, self.config, model, bulk=False)
+        source = self._backend.stream(target, body, options, info, pace=paced)
         feed = assembler.feed
         with contextlib.closing(source) as events:
             for batch in events:  # the events of one network read
@@ -334,13 +331,12 @@ class Client(_Twin[httpx.Client, SyncBackend]):
         if isinstance(texts, list | tuple) and not texts:
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
-        paced = Paced.plan(pacing, self.config, model, options)
+        paced = _paced(pacing, self.config, model, bulk=True)
 
         def one(batch: range) -> _Outcome:
             try:
                 body = job.body(batch)
-                sent = (paced_send(paced, self._backend, job.target, body) if paced
-                        else self._backend.send(job.target, body, options))
+                sent = self._backend.send(job.target, body, options, pace=paced)
                 return job.done(batch, job.parse(batch, *sent))
             except Exception as exc:  # any failure is this batch's; finished work is kept
                 return job.done(batch, _batch_failure(exc))
@@ -427,9 +423,8 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         """One chat completion; ``pacing`` as in :meth:`Client.chat` (off by default)."""
         model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=False)
-        paced = _chat_pacing(pacing, self.config, model, options)
-        result, meta = await (apaced_send(paced, self._backend, target, body) if paced
-                              else self._backend.send(target, body, options))
+        paced = _paced(pacing, self.config, model, bulk=False)
+        result, meta = await self._backend.send(target, body, options, pace=paced)
         return _reply(result, meta, model, params)
 
     async def stream_chat(
@@ -441,9 +436,8 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
         model = _full_id(model)
         target, body, params = _chat(model, messages, params, endpoint, stream=True)
         assembler, info = StreamAssembler(model, params), StreamInfo()
-        paced = _chat_pacing(pacing, self.config, model, options)
-        events = (apaced_stream(paced, self._backend, target, body, info) if paced
-                  else self._backend.stream(target, body, options, info))
+        paced = _paced(pacing, self.config, model, bulk=False)
+        events = self._backend.stream(target, body, options, info, pace=paced)
         feed = assembler.feed
         async with contextlib.aclosing(events):
             async for batch in events:  # the events of one network read
@@ -466,15 +460,14 @@ class AsyncClient(_Twin[httpx.AsyncClient, AsyncBackend]):
             return EmbeddingResult([])
         job = _EmbedJob.plan(model, texts, params, batch_size, max_concurrency, on_progress)
         gate = asyncio.Semaphore(job.concurrency)
-        paced = Paced.plan(pacing, self.config, model, options)
+        paced = _paced(pacing, self.config, model, bulk=True)
 
         async def one(batch: range) -> _Outcome:
             async with gate:
                 try:
                     body = job.body(batch)
-                    result, meta = await (
-                        apaced_send(paced, self._backend, job.target, body) if paced
-                        else self._backend.send(job.target, body, options))
+                    result, meta = await self._backend.send(job.target, body, options,
+                                                            pace=paced)
                     return job.done(batch, job.parse(batch, result, meta))
                 except Exception as exc:  # any failure is this batch's; finished work is kept
                     return job.done(batch, _batch_failure(exc))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from langchain_workersai import ChatWorkersAI
-from workersai import client as core_client
+from tests._support import spy_on_paced
 from workersai._pacer import Pacing
 from workersai.emulator import Emulator, emulator_async_http_client, emulator_http_client
 from workersai.errors import RateLimitError
@@ -39,25 +39,10 @@ def make(emu: Emulator) -> Iterator[Any]:
     client.close()
 
 
-def spy_on(monkeypatch: pytest.MonkeyPatch, sync_name: str, async_name: str) -> list[str]:
-    """Records "sync"/"async" each time the core calls these paced paths (the real ones
-    still run; an async path's coroutine or generator is returned as it is)."""
-    seen: list[str] = []
-    for name, label in ((sync_name, "sync"), (async_name, "async")):
-        real = getattr(core_client, name)
-
-        def spy(*args: Any, _real: Any = real, _label: str = label) -> Any:
-            seen.append(_label)
-            return _real(*args)
-
-        monkeypatch.setattr(core_client, name, spy)
-    return seen
-
-
 @pytest.fixture
 def paced_sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts the chat requests that went through the pacer (sync and async)."""
-    return spy_on(monkeypatch, "paced_send", "apaced_send")
+    return spy_on_paced(monkeypatch, {"sync": "SyncHTTP.send", "async": "AsyncHTTP.send"})
 
 
 def test_batch_is_paced_by_default_and_invoke_is_not(make: Any, paced_sends: list[str]) -> None:
@@ -94,7 +79,8 @@ def test_paced_batch_stays_under_the_limit_where_unpaced_gets_429(make: Any) -> 
 @pytest.fixture
 def paced_streams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts the streamed chat requests that went through the pacer (sync and async)."""
-    return spy_on(monkeypatch, "paced_stream", "apaced_stream")
+    return spy_on_paced(monkeypatch, {"sync": "SyncHTTP.stream",
+                                       "async": "AsyncHTTP.stream"})
 
 
 async def _astream_text(llm: ChatWorkersAI, **kw: Any) -> str:

@@ -69,6 +69,8 @@ def test_every_core_error_class_is_covered() -> None:
     skipped = {wa.WorkersAIError, wa.ConfigurationError, wa.BatchError}
     for name in wa.__all__:
         cls = getattr(wa, name)
+        if issubclass(cls, Warning):
+            continue  # warnings are not raised, so they have no LangChain twin
         assert cls in covered or cls in skipped, name
 
 

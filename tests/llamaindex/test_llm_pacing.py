@@ -1,8 +1,8 @@
 """``WorkersAI(pacing=...)``: the same knob as ``ChatWorkersAI.pacing``. ``None`` sends at
 once; ``Pacing(...)`` paces every call (chat, stream, complete; sync and async) in the
 ``(account, model)`` bucket; ``Pacing(enabled=False)`` none; also per call. Checked with
-spies on the core's paced paths and against an emulator enforcing a (tiny, time-scaled)
-rate limit."""
+spies on the paced requests the core hands its backend, and against an emulator enforcing
+a (tiny, time-scaled) rate limit."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from llama_index.core.llms import ChatMessage
 
 from llamaindex_workersai import WorkersAI
+from tests._support import spy_on_paced
 from workersai import Pacing
-from workersai import client as core_client
 from workersai.emulator import Emulator, emulator_async_http_client, emulator_http_client
 from workersai.emulator._app import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN
 from workersai.errors import RateLimitError
@@ -44,21 +44,11 @@ def make(emu: Emulator, clean_env: None) -> Iterator[Any]:
 
 @pytest.fixture
 def paced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names the core paced path each request took (send or stream, sync or async)."""
-    seen: list[str] = []
-
-    def spy(name: str) -> None:
-        real = getattr(core_client, name)
-
-        def wrapper(*args: Any) -> Any:
-            seen.append(name)
-            return real(*args)
-
-        monkeypatch.setattr(core_client, name, wrapper)
-
-    for name in ("paced_send", "apaced_send", "paced_stream", "apaced_stream"):
-        spy(name)
-    return seen
+    """Names each request the core handed its backend with a pacing slot (send or stream,
+    sync or async)."""
+    return spy_on_paced(monkeypatch, {
+        "paced_send": "SyncHTTP.send", "apaced_send": "AsyncHTTP.send",
+        "paced_stream": "SyncHTTP.stream", "apaced_stream": "AsyncHTTP.stream"})
 
 
 def every_call(llm: WorkersAI, **kw: Any) -> None:

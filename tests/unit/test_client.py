@@ -379,11 +379,13 @@ class FakeBackend:
     def __init__(self) -> None:
         self.sent: list[tuple[Any, Any]] = []
 
-    def send(self, target: Any, body: Any, options: Any) -> tuple[Any, ResponseMeta]:
+    def send(self, target: Any, body: Any, options: Any, *,
+             pace: Any = None) -> tuple[Any, ResponseMeta]:
         self.sent.append((target, body))
         return {"response": "from binding"}, ResponseMeta(request_id="b1")
 
-    def stream(self, target: Any, body: Any, options: Any, info: Any) -> Any:
+    def stream(self, target: Any, body: Any, options: Any, info: Any, *,
+               pace: Any = None) -> Any:
         info.done = True
         for event in CLASSIC_STREAM:  # one network read per event
             yield [event]

@@ -15,6 +15,7 @@ import pytest
 from workersai._backend import Body as RequestBody
 from workersai._backend import StreamInfo, Target
 from workersai._http import AsyncHTTP, SyncHTTP
+from workersai._retry import Pace
 from workersai.config import Config, RequestOptions
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
@@ -171,25 +172,27 @@ class Twin:
         self.http.random = lambda: 0.0
 
     def send(self, target: Target | None = None, body: RequestBody | None = None,
-             options: RequestOptions | None = None) -> tuple[Any, Any]:
+             options: RequestOptions | None = None, pace: Pace | None = None,
+             ) -> tuple[Any, Any]:
         target = target or Target(MODEL)
         body = body if body is not None else {"prompt": "hi"}
         if isinstance(self.http, SyncHTTP):
-            return self.http.send(target, body, options)
-        return asyncio.run(self.http.send(target, body, options))
+            return self.http.send(target, body, options, pace=pace)
+        return asyncio.run(self.http.send(target, body, options, pace=pace))
 
     def stream(self, target: Target | None = None, body: dict[str, Any] | None = None,
                options: RequestOptions | None = None, limit: int | None = None,
+               pace: Pace | None = None,
                ) -> tuple[list[Any], StreamInfo, BaseException | None]:
         """All events (or those of the reads that reached ``limit``), the info, and the
-        error that ended it."""
+        error that ended it (``pace``: the call's pacing hook)."""
         target = target or Target(MODEL)
         body = body if body is not None else {"prompt": "hi", "stream": True}
         info = StreamInfo()
         events: list[Any] = []
         http = self.http
         if isinstance(http, SyncHTTP):
-            gen = http.stream(target, body, options, info)
+            gen = http.stream(target, body, options, info, pace=pace)
             try:
                 for batch in gen:  # the events of one network read
                     events.extend(batch)
@@ -202,7 +205,7 @@ class Twin:
             return events, info, None
 
         async def main() -> BaseException | None:
-            agen = http.stream(target, body, options, info)
+            agen = http.stream(target, body, options, info, pace=pace)
             try:
                 async for batch in agen:  # the events of one network read
                     events.extend(batch)

@@ -1,14 +1,17 @@
-"""One retry policy, many loops: the same failure script run through every door that
-retries (HTTP send and stream, sync and async; the binding's send and stream; paced
-sends over both HTTP twins) must take the same attempts, sleep the same waits and end
-the same way. A loop that drifts from the shared decisions (``_retry.Attempts``) fails
-here, whichever it is."""
+"""One retry policy, one loop per backend: the same failure script run through every door
+(HTTP send and stream, sync and async; the binding's send and stream; each of them paced
+and unpaced) must take the same attempts, sleep the same waits and end the same way. A
+loop that drifts from the shared decisions (``_retry.Attempts``) fails here, whichever it
+is. A paced door also tells its pacing hook the same story on every path: one slot before
+the first attempt, a throttle for each retryable 429 (with the wait granted after it), and
+one success when an attempt is accepted."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,8 +19,8 @@ import pytest
 
 from workersai import errors
 from workersai._backend import StreamInfo, Target
-from workersai._paced import Paced, apaced_send, paced_send
-from workersai._pacer import Pacer, Pacing
+from workersai._pacer import Paced, Pacer, Pacing
+from workersai._retry import RETRY_CODES
 from workersai.binding import BindingBackend
 from workersai.config import Config, RequestOptions
 
@@ -41,6 +44,11 @@ class Failure:
     def binding(self) -> BaseException:
         return InferenceUpstreamError(f"{self.code}: scripted")
 
+    @property
+    def throttles(self) -> bool:
+        """A retryable 429: a paced call slows its bucket down."""
+        return self.status == 429 and self.code in RETRY_CODES
+
 
 BUSY = Failure(429, 3040)  # capacity: retried with backoff
 SLOW = Failure(504, 3007)  # upstream request timeout: retried
@@ -60,6 +68,35 @@ class Row:
     attempts: int
     sleeps: tuple[float, ...]
     raises: type[errors.WorkersAIError] | None = None
+
+    def hook(self) -> Hook:
+        """What a paced door tells its pacing hook: the wait granted after each retryable
+        429 it met (``None``: not retried), and whether an attempt was accepted."""
+        met = self.script[: self.attempts]
+        granted = [*self.sleeps, None]
+        throttles = tuple(granted[i] for i, f in enumerate(met) if f.throttles)
+        return Hook(slots=1, throttles=throttles, successes=0 if self.raises else 1)
+
+
+@dataclass
+class Hook:
+    """A pacing hook (``_retry.Pace``) that records what the backend's loop tells it."""
+
+    slots: int = 0
+    throttles: tuple[float | None, ...] = ()
+    successes: int = 0
+    wait: float = field(default=0.0, compare=False)
+    """Seconds until the slot comes."""
+
+    def slot(self) -> float:
+        self.slots += 1
+        return self.wait
+
+    def throttle(self, retry_after: float | None) -> None:
+        self.throttles += (retry_after,)
+
+    def success(self) -> None:
+        self.successes += 1
 
 
 # random() is pinned to 0: backoff is 0.5 s, then 1 s, then 2 s (no jitter taken off)
@@ -85,16 +122,17 @@ def http_replies(row: Row, stream: bool) -> list[Reply]:
     return [f.http() for f in row.script] + [success]
 
 
-def run_http(row: Row, kind: str, stream: bool, opts: RequestOptions | None = None) -> Outcome:
+def run_http(row: Row, kind: str, stream: bool, opts: RequestOptions | None = None,
+             pace: Hook | None = None) -> Outcome:
     server = Server(*http_replies(row, stream))
     twin = Twin(kind, server, config(max_retries=row.retries))
     if stream:
-        events, info, exc = twin.stream(options=opts)
+        events, info, exc = twin.stream(options=opts, pace=pace)
         assert exc is not None or (events == [EVENT] and info.meta.attempts == len(
             server.requests))
     else:
         try:
-            _, meta = twin.send(options=opts)
+            _, meta = twin.send(options=opts, pace=pace)
             assert meta.attempts == len(server.requests)
             exc = None
         except errors.WorkersAIError as err:
@@ -103,7 +141,7 @@ def run_http(row: Row, kind: str, stream: bool, opts: RequestOptions | None = No
     return len(server.requests), tuple(twin.sleeps), type(exc) if exc else None
 
 
-def run_binding(row: Row, stream: bool) -> Outcome:
+def run_binding(row: Row, stream: bool, pace: Hook | None = None) -> Outcome:
     success: Any = FakeStream([sse(EVENT)]) if stream else EVENT
     binding = FakeBinding(*[f.binding() for f in row.script], success)
     backend = BindingBackend(binding, Config.resolve(max_retries=row.retries))
@@ -117,11 +155,11 @@ def run_binding(row: Row, stream: bool) -> Outcome:
     async def main() -> int:
         info = StreamInfo()
         if stream:
-            events = [e async for batch in backend.stream(Target(MODEL), {}, None, info)
-                      for e in batch]
+            events = [e async for batch in backend.stream(Target(MODEL), {}, None, info,
+                                                          pace=pace) for e in batch]
             assert events == [EVENT]
         else:
-            _, info.meta = await backend.send(Target(MODEL), {}, None)
+            _, info.meta = await backend.send(Target(MODEL), {}, None, pace=pace)
         return info.meta.attempts
 
     try:
@@ -132,34 +170,14 @@ def run_binding(row: Row, stream: bool) -> Outcome:
     return len(binding.calls), tuple(sleeps), type(exc) if exc else None
 
 
-def run_paced(row: Row, kind: str) -> Outcome:
-    server = Server(*http_replies(row, False))
-    cfg = config(max_retries=row.retries)
-    twin = Twin(kind, server, cfg)
-    paced = Paced.plan(Pacing(per_minute=60_000), cfg, MODEL, None, Pacer())
-    assert paced is not None
-    target, body = Target(MODEL), {"prompt": "hi"}
-    try:
-        if kind == "sync":
-            _, meta = paced_send(paced, twin.http, target, body)  # type: ignore[arg-type]
-        else:
-            _, meta = asyncio.run(apaced_send(paced, twin.http, target, body))  # type: ignore[arg-type]
-        assert meta.attempts == len(server.requests)
-        exc = None
-    except errors.WorkersAIError as err:
-        exc = err
-    return len(server.requests), tuple(twin.sleeps), type(exc) if exc else None
-
-
-DOORS: dict[str, Callable[[Row], Outcome]] = {
-    "sync-send": lambda row: run_http(row, "sync", False),
-    "async-send": lambda row: run_http(row, "async", False),
-    "sync-stream": lambda row: run_http(row, "sync", True),
-    "async-stream": lambda row: run_http(row, "async", True),
-    "sync-paced": lambda row: run_paced(row, "sync"),
-    "async-paced": lambda row: run_paced(row, "async"),
-    "binding-send": lambda row: run_binding(row, False),
-    "binding-stream": lambda row: run_binding(row, True),
+Door = Callable[[Row, Hook | None], Outcome]
+DOORS: dict[str, Door] = {
+    "sync-send": lambda row, pace: run_http(row, "sync", False, pace=pace),
+    "async-send": lambda row, pace: run_http(row, "async", False, pace=pace),
+    "sync-stream": lambda row, pace: run_http(row, "sync", True, pace=pace),
+    "async-stream": lambda row, pace: run_http(row, "async", True, pace=pace),
+    "binding-send": lambda row, pace: run_binding(row, False, pace),
+    "binding-stream": lambda row, pace: run_binding(row, True, pace),
 }
 HTTP_DOORS = [d for d in DOORS if not d.startswith("binding")]
 
@@ -173,19 +191,64 @@ def expect(row: Row, outcome: Outcome) -> None:
         assert raised is not None and issubclass(raised, row.raises)
 
 
+def run_door(row: Row, door: str, paced: bool) -> Outcome:
+    """One door, unpaced or paced (then the hook must hear the row's story too)."""
+    if not paced:
+        return DOORS[door](row, None)
+    hook = Hook()
+    outcome = DOORS[door](row, hook)
+    assert hook == row.hook(), door
+    return outcome
+
+
+PACED = pytest.mark.parametrize("paced", [False, True], ids=["unpaced", "paced"])
+
+
+@PACED
 @pytest.mark.parametrize("row", TABLE, ids=lambda r: r.name)
-def test_every_door_retries_the_same_way(row: Row) -> None:
-    outcomes = {door: run(row) for door, run in DOORS.items()}
+def test_every_door_retries_the_same_way(row: Row, paced: bool) -> None:
+    outcomes = {door: run_door(row, door, paced) for door in DOORS}
     for outcome in outcomes.values():
         expect(row, outcome)
     http_errors = {outcomes[d][2] for d in HTTP_DOORS}
     assert len(http_errors) == 1  # the same typed error through every HTTP door
 
 
+@PACED
 @pytest.mark.parametrize("row", HTTP_ONLY, ids=lambda r: r.name)
-def test_every_http_door_honours_retry_after(row: Row) -> None:
+def test_every_http_door_honours_retry_after(row: Row, paced: bool) -> None:
     for door in HTTP_DOORS:
-        expect(row, DOORS[door](row))
+        expect(row, run_door(row, door, paced))
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_real_bucket_hears_every_door(door: str) -> None:
+    # two-busy-then-ok: one 429 (throttle: the rate halves), one 504, then a success
+    # (the rate creeps back a fiftieth)
+    row = TABLE[1]
+    pacer = Pacer()
+    paced = Paced.plan(Pacing(per_minute=6_000), "acct", MODEL, pacer)
+    assert paced is not None
+    expect(row, DOORS[door](row, paced))  # type: ignore[arg-type]
+    assert paced.state.throttled == 1
+    assert paced.state.rate == pytest.approx(paced.state.ceiling * (0.5 + 0.02))
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_paced_call_waits_for_its_slot_outside_its_deadline(door: str) -> None:
+    # the slot comes after 0.15 s and an HTTP call has 0.1 s in all: it still runs, as
+    # its deadline starts once it has its slot; and the slot wait is no retry wait (the
+    # backend's sleep hook never hears of it)
+    row, hook = TABLE[0], Hook(wait=0.15)
+    started = time.monotonic()
+    if door.startswith("binding"):
+        outcome = run_binding(row, door.endswith("stream"), hook)
+    else:
+        kind, _, call = door.partition("-")
+        outcome = run_http(row, kind, call == "stream", RequestOptions(deadline=0.1), hook)
+    assert time.monotonic() - started >= 0.15
+    expect(row, outcome)
+    assert hook == row.hook()
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
