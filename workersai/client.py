@@ -33,7 +33,7 @@ from ._ops import rerank_body as _rerank_body
 from ._ops import run_target as _run_target
 from ._pacer import Paced, Pacing
 from .binding import BindingBackend, SyncBindingGuard
-from .config import Config, GatewayOptions, Limits, RequestOptions, Timeouts
+from .config import Config, GatewayOptions, Limits, RequestOptions, Settings, Timeouts
 from .errors import (
     InvalidInputError,
 )
@@ -244,23 +244,22 @@ class _Twin(Generic[H, B]):
         "The async batch queue: ``submit``, ``poll``, ``run``, ``chat``, ``embed``.")
 
 
-_SETTINGS = (
-    "account_id", "api_token", "base_url", "gateway", "gateway_options", "timeout",
-    "max_retries", "default_headers",
-)
+def _settings_of(c: Config) -> Settings:
+    """Every constructor setting of ``c``: a twin made from them equals the original."""
+    return Settings(
+        account_id=c.account_id, api_token=c.api_token, base_url=c.base_url,
+        gateway=c.gateway, gateway_options=c.gateway_options, timeout=c.timeouts,
+        max_retries=c.max_retries, default_headers=c.default_headers, limits=c.limits,
+        deadline=c.deadline, max_connections=c.max_connections,
+    )
 
 
 def _with_options(twin: _Twin[Any, Any], settings: dict[str, Any]) -> Any:
-    unknown = sorted(set(settings) - {*_SETTINGS, "http_client", "binding"})
+    unknown = sorted(set(settings) - {*Settings.__optional_keys__, "http_client", "binding"})
     if unknown:
         raise InvalidInputError(f"with_options got unknown setting(s) {unknown}")
-    c = twin.config
-    current: dict[str, Any] = {
-        "account_id": c.account_id, "api_token": c.api_token, "base_url": c.base_url,
-        "gateway": c.gateway, "gateway_options": c.gateway_options, "timeout": c.timeouts,
-        "max_retries": c.max_retries, "default_headers": c.default_headers,
-        "http_client": twin._http_client, "binding": twin._binding,
-    }
+    current = {**_settings_of(twin.config), "http_client": twin._http_client,
+               "binding": twin._binding}
     return type(twin)(**{**current, **settings})
 
 

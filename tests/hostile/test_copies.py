@@ -160,3 +160,22 @@ def test_core_client_settings_are_frozen() -> None:
         client.config = client.config  # type: ignore[misc]
     with pytest.raises(wa.InvalidInputError, match="unknown setting"):
         client.with_options(acount_id=B)
+
+
+@pytest.mark.parametrize("twin", [Client, AsyncClient], ids=["sync", "async"])
+def test_core_copies_keep_every_setting_they_do_not_change(twin: type[Any]) -> None:
+    from workersai.config import GatewayOptions, Limits
+
+    client = twin(
+        account_id=A, api_token=TA, base_url="http://127.0.0.1:9/v4", gateway="gw",
+        gateway_options=GatewayOptions(cache_ttl=60), timeout=7.0, max_retries=4,
+        default_headers={"x-team": "rag"}, limits=Limits(max_response_bytes=1 << 20),
+        deadline=42.0, max_connections=3,
+    )
+    for copied in (copy.copy(client), copy.deepcopy(client), client.with_options()):
+        assert copied.config == client.config
+        assert copied is not client
+    changed = client.with_options(timeout=1.0)
+    assert changed.config.timeouts != client.config.timeouts
+    assert (changed.config.limits, changed.config.deadline, changed.config.max_connections) == (
+        client.config.limits, 42.0, 3)
