@@ -33,7 +33,7 @@ from ._errors_map import (
 )
 from ._ids import check_header_value
 from ._limits import ACCEPT_ENCODING, Inflow
-from ._retry import Attempts, Pace
+from ._retry import Attempts, Pace, cut_stream
 from ._sse import EventReader
 from .config import Config, RequestOptions, Timeouts
 from .types import ResponseMeta
@@ -279,12 +279,8 @@ class Shell:
         if not started and tries.deadline.remaining() <= 0 and not _is_deadline(exc):
             raise tries.deadline.error() from exc
         err = to_error(exc, self._secret)
-        if started and type(err) in (errors.TransportError, errors.ConnectError):
-            # the connection dropped after events reached the caller: the reply is
-            # incomplete, and not retryable (a stall stays a TimeoutError)
-            raise errors.TruncatedStreamError(
-                f"The stream was cut after it started ({err.message}); the reply is incomplete."
-            ) from exc
+        if started and (cut := cut_stream(err)) is not err:
+            raise cut from exc
         delay = None if started else tries.wait(err)
         if delay is None:
             if tries.refused is not None:

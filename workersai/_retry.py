@@ -20,7 +20,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from ._deadline import Deadline
-from .errors import RateLimitError, WorkersAIError
+from .errors import (
+    ConnectError,
+    RateLimitError,
+    TransportError,
+    TruncatedStreamError,
+    WorkersAIError,
+)
 
 __all__ = [
     "Attempts",
@@ -141,6 +147,18 @@ def next_delay(
     if retry_after is not None:
         return _cap(retry_after)
     return backoff_delay(attempt, rand)
+
+
+def cut_stream(err: WorkersAIError) -> WorkersAIError:
+    """The error to raise for ``err`` once a stream has delivered events (never retried
+    then): a dropped connection leaves the reply incomplete, a
+    :class:`~workersai.errors.TruncatedStreamError`; a stall or an error event stays
+    itself."""
+    if type(err) in (TransportError, ConnectError):
+        return TruncatedStreamError(
+            f"The stream was cut after it started ({err.message}); the reply is incomplete."
+        )
+    return err
 
 
 class Pace(Protocol):

@@ -24,13 +24,14 @@ import random
 import re
 import time
 from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from typing import Any
 
 from ._backend import Binary, Body, RawBody, StreamInfo, Target
 from ._binding_js import awaited, is_stream, iter_stream, to_js, to_py
 from ._deadline import Deadline
 from ._errors_map import clean_message, error_from_payload, format_error
-from ._retry import Attempts, Pace, slot
+from ._retry import Attempts, Pace, cut_stream, slot
 from ._sse import EventReader
 from .config import Config, GatewayOptions, RequestOptions, Timeouts
 from .errors import (
@@ -282,22 +283,42 @@ class BindingBackend:
         *,
         pace: Pace | None = None,
     ) -> AsyncGenerator[Any, None]:
-        """Decoded SSE events of a ``stream: true`` call, until ``[DONE]`` or the end."""
+        """Decoded SSE events of a ``stream: true`` call, until ``[DONE]`` or the end.
+        As over HTTP, a failure before the first event is retried (``Attempts``); once
+        events reached the caller, none is."""
         inputs, query = _inputs(target, body)
         timeouts, tries = await self._paced(options, pace)
         opts = binding_options(self.config, options, query)
-        result = await self._run(target.model, inputs, opts, timeouts.stream_idle, tries)
-        info.meta = self._meta(tries.made)
-        if not is_stream(result):
-            text = json.dumps(to_py(result), default=str).encode()
-            raise format_error(
-                "The Workers AI binding answered a stream request without a stream",
-                info.meta.status_code, text, None,
-            )
-        reader = EventReader(timeouts.stream_idle, {}, self.clock, "")
-        # as over HTTP, the deadline runs until the first event; then stream_idle alone
+        while True:
+            result = await self._run(target.model, inputs, opts, timeouts.stream_idle, tries)
+            info.meta = self._meta(tries.made)
+            _require_stream(result, info.meta)
+            reader = EventReader(timeouts.stream_idle, {}, self.clock, "")
+            started = False
+            try:
+                async with aclosing(self._events(result, reader, timeouts.stream_idle,
+                                                 tries)) as batches:
+                    async for events in batches:
+                        started = True
+                        yield events
+            except WorkersAIError as err:
+                if started:
+                    raise cut_stream(err) from err
+                delay = tries.wait(err)
+                if delay is None:
+                    raise
+            else:
+                info.done = reader.done
+                return
+            await self.sleep(delay)
+
+    async def _events(
+        self, result: Any, reader: EventReader, idle: float, tries: Attempts
+    ) -> AsyncGenerator[list[Any], None]:
+        """The event batches of one streamed answer; as over HTTP, the call's deadline
+        runs until the first event, then ``idle`` alone bounds each read."""
         deadline: Deadline | None = tries.deadline
-        chunks = self._chunks(result, timeouts.stream_idle, lambda: deadline)
+        chunks = self._chunks(result, idle, lambda: deadline)
         try:
             async for chunk in chunks:
                 events = reader.feed(chunk)
@@ -305,17 +326,24 @@ class BindingBackend:
                     deadline = None
                     yield events
                 if reader.done:
-                    break
-            else:
-                tail = reader.flush()
-                if tail:
-                    yield tail
+                    return
+            if tail := reader.flush():
+                yield tail
         finally:
             await chunks.aclose()
-        info.done = reader.done
 
     async def aclose(self) -> None:
         """Nothing to release: the Worker runtime owns the binding."""
+
+
+def _require_stream(result: Any, meta: ResponseMeta) -> None:
+    """Refuse a whole JSON answer to a stream request (a format error, not retried)."""
+    if not is_stream(result):
+        text = json.dumps(to_py(result), default=str).encode()
+        raise format_error(
+            "The Workers AI binding answered a stream request without a stream",
+            meta.status_code, text, None,
+        )
 
 
 class SyncBindingGuard:

@@ -268,3 +268,54 @@ def test_a_stream_is_not_retried_once_events_reached_the_caller(kind: str) -> No
     events, _, exc = twin.stream()
     assert events == [EVENT] and len(server.requests) == 1 and twin.sleeps == []
     assert isinstance(exc, errors.TruncatedStreamError)
+
+
+def _binding_stream(*replies: Any, retries: int = 3) -> tuple[list[Any], list[float],
+                                                               BaseException | None, int]:
+    binding = FakeBinding(*replies)
+    backend = BindingBackend(binding, Config.resolve(max_retries=retries))
+    sleeps: list[float] = []
+
+    async def record(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    backend.sleep, backend.random = record, lambda: 0.0
+    seen: list[Any] = []
+
+    async def main() -> None:
+        async for batch in backend.stream(Target(MODEL), {}, None, StreamInfo()):
+            seen.extend(batch)
+
+    try:
+        asyncio.run(main())
+    except errors.WorkersAIError as err:
+        return seen, sleeps, err, len(binding.calls)
+    return seen, sleeps, None, len(binding.calls)
+
+
+def test_a_binding_stream_that_fails_before_its_first_event_is_retried() -> None:
+    # the promise resolved, then the ReadableStream threw at its first read (capacity):
+    # nothing reached the caller, so the call is tried again, as over HTTP
+    seen, sleeps, exc, calls = _binding_stream(
+        FakeStream([sse(EVENT)], fail_after=0), FakeStream([sse(EVENT)]))
+    assert (seen, sleeps, exc, calls) == ([EVENT], [0.5], None, 2)
+
+
+def test_a_binding_stream_cut_after_its_first_event_is_truncated_not_retried() -> None:
+    class Dropped(FakeStream):  # the connection under the stream went away
+        def getReader(self) -> Any:
+            reader = super().getReader()
+            read = reader.read
+
+            async def failing() -> Any:
+                if self.reads >= 1:
+                    raise TypeError("network connection lost")
+                return await read()
+
+            reader.read = failing  # type: ignore[method-assign]
+            return reader
+
+    seen, sleeps, exc, calls = _binding_stream(
+        Dropped([sse(EVENT, done=False)]), FakeStream([sse(EVENT)]))
+    assert (seen, sleeps, calls) == ([EVENT], [], 1)
+    assert isinstance(exc, errors.TruncatedStreamError)
