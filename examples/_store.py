@@ -1,29 +1,35 @@
-"""Where the examples keep their RAG index: on disk, so a second run embeds nothing.
+"""Where the examples keep their RAG index: in Qdrant, on disk, so a second run embeds
+nothing.
 
-LangChain's index is an ``InMemoryVectorStore`` saved with ``dump`` and read back with
-``load`` (one JSON file); LlamaIndex's is a ``VectorStoreIndex`` over its
-``SimpleVectorStore``, saved with ``storage_context.persist`` and read back with
-``load_index_from_storage``. Both ship with the frameworks (no extra install, no model
-download). Each index lives in a directory named after what its vectors depend on (the
-framework, the embedding model, live or emulator, the documents), so a changed corpus or
-model builds a new index instead of reading stale vectors.
+Both pipelines store their vectors in Qdrant's local mode (``QdrantClient(path=...)``):
+an embedded, persistent store with the same client API as a Qdrant server, reached
+through ``langchain-qdrant`` and ``llama-index-vector-stores-qdrant``. To move to a
+server, pass ``QdrantClient(url=...)`` instead; nothing else changes. Each index lives in
+a directory named after what its vectors depend on (the framework, the embedding model,
+live or emulator, the documents), so a changed corpus or model builds a new index instead
+of reading stale vectors.
 
 ``WORKERSAI_EXAMPLE_INDEX``: the directory holding the indexes (default: ``workersai-
-examples`` in the system temp directory), or ``memory`` to keep the index in memory and
-embed the corpus on every run.
+examples`` in the system temp directory), or ``memory`` to keep the index in the
+framework's in-memory store and embed the corpus on every run.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["INDEX_ENV", "index_dir"]
+from qdrant_client import QdrantClient
+
+__all__ = ["COLLECTION", "INDEX_ENV", "close_all", "index_dir", "qdrant"]
 
 INDEX_ENV = "WORKERSAI_EXAMPLE_INDEX"
+COLLECTION = "corpus"
+_OPEN: dict[Path, QdrantClient] = {}
 
 
 def index_dir(framework: str, model: str, live: bool,
@@ -36,3 +42,18 @@ def index_dir(framework: str, model: str, live: bool,
     path = Path(root) / f"{framework}-{hashlib.sha256(key).hexdigest()[:16]}"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def qdrant(where: Path) -> QdrantClient:
+    """The Qdrant client over ``where``. Local mode locks its folder, so a process opens
+    each folder once and shares the client."""
+    if where not in _OPEN:
+        _OPEN[where] = QdrantClient(path=str(where / "qdrant"))
+    return _OPEN[where]
+
+
+@atexit.register
+def close_all() -> None:
+    """Close every Qdrant client this process opened (their folders unlock)."""
+    while _OPEN:
+        _OPEN.popitem()[1].close()

@@ -1,11 +1,10 @@
 """LangChain: a RAG pipeline and a two-tool agent on Workers AI.
 
-Retrieval: a vector store over ``WorkersAIEmbeddings``, saved to disk so a second run
-embeds nothing (``_store.py``; ``WORKERSAI_EXAMPLE_INDEX=memory`` keeps it in memory),
-re-ranked by
-``WorkersAIReranker`` inside a ``ContextualCompressionRetriever``; ``ChatWorkersAI``
-streams the answer. Agent: ``ChatWorkersAI.bind_tools`` with two tools, looping until the
-model answers in text.
+Retrieval: a Qdrant vector store over ``WorkersAIEmbeddings``, kept on disk so a second
+run embeds nothing (``_store.py``; ``WORKERSAI_EXAMPLE_INDEX=memory`` keeps it in
+memory), re-ranked by ``WorkersAIReranker`` inside a
+``ContextualCompressionRetriever``; ``ChatWorkersAI`` streams the answer. Agent:
+``ChatWorkersAI.bind_tools`` with two tools, looping until the model answers in text.
 
     python examples/langchain_pipeline.py
 """
@@ -17,16 +16,19 @@ from typing import Any
 
 from _connect import Connection, connect, estimated_cost_usd
 from _corpus import AGENT_TASK, DOCUMENTS, QUESTION, convert_currency, get_weather
-from _store import index_dir
+from _store import COLLECTION, index_dir, qdrant
 from langchain_classic.retrievers import ContextualCompressionRetriever
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import LLMResult
 from langchain_core.tools import tool
-from langchain_core.vectorstores import InMemoryVectorStore
+from langchain_core.vectorstores import InMemoryVectorStore, VectorStore
+from langchain_qdrant import QdrantVectorStore
+from qdrant_client.models import Distance, VectorParams
 
 from langchain_workersai import ChatWorkersAI, WorkersAIEmbeddings, WorkersAIReranker
+from workersai import catalog
 
 
 @dataclass
@@ -53,20 +55,25 @@ class UsageTotals(BaseCallbackHandler):
                 self.totals.neurons += float(meta.get("neurons") or 0.0)
 
 
-def vector_store(conn: Connection) -> InMemoryVectorStore:
-    """The corpus's vector store: read from disk when an earlier run saved it, else
-    embedded (and saved)."""
+def vector_store(conn: Connection) -> VectorStore:
+    """The corpus's vector store: Qdrant on disk, read back when an earlier run filled it,
+    else embedded; or the framework's in-memory store."""
     embeddings = WorkersAIEmbeddings(**conn.kwargs)
-    where = index_dir("langchain", embeddings.model, conn.live, DOCUMENTS)
-    saved = where / "store.json" if where else None
-    if saved is not None and saved.exists():
-        print(f"Index: read from {saved} (nothing embedded)")
-        return InMemoryVectorStore.load(str(saved), embeddings)
     docs = [Document(page_content=text, metadata={"source": src}) for src, text in DOCUMENTS]
-    store = InMemoryVectorStore.from_documents(docs, embeddings)
-    if saved is not None:
-        store.dump(str(saved))
-    print(f"Index: embedded {len(docs)} documents" + (f", saved to {saved}" if saved else ""))
+    where = index_dir("langchain", embeddings.model, conn.live, DOCUMENTS)
+    if where is None:
+        print(f"Index: embedded {len(docs)} documents, in memory")
+        return InMemoryVectorStore.from_documents(docs, embeddings)
+    client = qdrant(where)
+    if client.collection_exists(COLLECTION):
+        print(f"Index: read from {where} (nothing embedded)")
+        return QdrantVectorStore(client=client, collection_name=COLLECTION,
+                                 embedding=embeddings)
+    dims = catalog.require(embeddings.model).dimensions
+    client.create_collection(COLLECTION, VectorParams(size=dims, distance=Distance.COSINE))
+    store = QdrantVectorStore(client=client, collection_name=COLLECTION, embedding=embeddings)
+    store.add_documents(docs)
+    print(f"Index: embedded {len(docs)} documents into Qdrant at {where}")
     return store
 
 

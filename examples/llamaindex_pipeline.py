@@ -1,7 +1,7 @@
 """LlamaIndex: a RAG query engine and a two-tool ``FunctionAgent`` on Workers AI.
 
 ``Settings.llm`` and ``Settings.embed_model`` are our classes; a ``VectorStoreIndex``
-(persisted to disk, so a second run embeds nothing: ``_store.py``) retrieves,
+(in Qdrant on disk, so a second run embeds nothing: ``_store.py``) retrieves,
 ``WorkersAIRerank`` re-ranks, the answer streams; a ``FunctionAgent`` calls two tools.
 ``TokenCountingHandler`` counts the tokens the API reported.
 
@@ -14,35 +14,34 @@ import asyncio
 
 from _connect import Connection, connect
 from _corpus import AGENT_TASK, DOCUMENTS, QUESTION, convert_currency, get_weather
-from _store import index_dir
-from llama_index.core import (
-    Document,
-    Settings,
-    StorageContext,
-    VectorStoreIndex,
-    load_index_from_storage,
-)
+from _store import COLLECTION, index_dir, qdrant
+from llama_index.core import Document, Settings, StorageContext, VectorStoreIndex
 from llama_index.core.agent.workflow import FunctionAgent, ToolCallResult
 from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
-from llama_index.core.indices.base import BaseIndex
 from llama_index.core.tools import FunctionTool
+from llama_index.vector_stores.qdrant import QdrantVectorStore
 
 from llamaindex_workersai import WorkersAI, WorkersAIEmbedding, WorkersAIRerank
 
 
-def vector_index(conn: Connection) -> BaseIndex:  # type: ignore[type-arg]
-    """The corpus's index: read from disk when an earlier run persisted it, else embedded
-    with ``Settings.embed_model`` (and persisted)."""
+def vector_index(conn: Connection) -> VectorStoreIndex:
+    """The corpus's index, embedded with ``Settings.embed_model``: Qdrant on disk, read
+    back when an earlier run filled it; or the framework's in-memory store."""
     model = getattr(Settings.embed_model, "model_name", "")
-    where = index_dir("llamaindex", model, conn.live, DOCUMENTS)
-    if where is not None and (where / "docstore.json").exists():
-        print(f"Index: read from {where} (nothing embedded)")
-        return load_index_from_storage(StorageContext.from_defaults(persist_dir=str(where)))
     docs = [Document(text=text, metadata={"source": src}) for src, text in DOCUMENTS]
-    index = VectorStoreIndex.from_documents(docs)
-    if where is not None:
-        index.storage_context.persist(persist_dir=str(where))
-    print(f"Index: embedded {len(docs)} documents" + (f", saved to {where}" if where else ""))
+    where = index_dir("llamaindex", model, conn.live, DOCUMENTS)
+    if where is None:
+        print(f"Index: embedded {len(docs)} documents, in memory")
+        return VectorStoreIndex.from_documents(docs)
+    client = qdrant(where)
+    # index_doc_id=False: payload indexes do nothing in local mode (Qdrant warns so)
+    store = QdrantVectorStore(collection_name=COLLECTION, client=client, index_doc_id=False)
+    if client.collection_exists(COLLECTION):
+        print(f"Index: read from {where} (nothing embedded)")
+        return VectorStoreIndex.from_vector_store(store)
+    index = VectorStoreIndex.from_documents(
+        docs, storage_context=StorageContext.from_defaults(vector_store=store))
+    print(f"Index: embedded {len(docs)} documents into Qdrant at {where}")
     return index
 
 

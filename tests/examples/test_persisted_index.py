@@ -1,5 +1,6 @@
-"""The main job's RAG index is persisted: a second run embeds nothing of the corpus (the
-emulator's request log says so), while ``WORKERSAI_EXAMPLE_INDEX=memory`` embeds it on
+"""The main job's RAG index is persisted in Qdrant's local mode: a second run embeds
+nothing of the corpus (the emulator's request log says so), while
+``WORKERSAI_EXAMPLE_INDEX=memory`` keeps the framework's in-memory store and embeds it on
 every run."""
 
 from __future__ import annotations
@@ -65,12 +66,23 @@ def _corpus_embedded(emu: Emulator, start: int) -> int:
 
 
 def _run_twice(emu: Emulator, once: Any) -> list[int]:
+    """Corpus embeds of two runs; between them the store's clients are closed, so the
+    second run reads the index back from disk as a new process would."""
+    import _store
+
     counts = []
     for _ in range(2):
         mark = len(emu.requests)
         once()
         counts.append(_corpus_embedded(emu, mark))
+        _store.close_all()
     return counts
+
+
+def _qdrant_files(root: Path) -> list[Path]:
+    """The Qdrant collections stored under ``root`` (local mode keeps one SQLite file
+    per collection)."""
+    return sorted(root.rglob("collection/corpus/storage.sqlite"))
 
 
 @pytest.mark.parametrize("where", ["disk", "memory"])
@@ -88,6 +100,9 @@ def test_langchain_index_is_embedded_once(emu: Emulator, conn: Any, where: str,
     out = capsys.readouterr().out
     assert out.count("A: Every account gets 10,000 free neurons per day") == 2
     assert ("nothing embedded" in out) == (where == "disk")
+    assert len(_qdrant_files(tmp_path)) == (1 if where == "disk" else 0)
+    assert ("nothing embedded" in out) == (where == "disk")
+    assert len(_qdrant_files(tmp_path)) == (1 if where == "disk" else 0)
 
 
 @pytest.mark.parametrize("where", ["disk", "memory"])
@@ -110,3 +125,5 @@ def test_llamaindex_index_is_embedded_once(emu: Emulator, conn: Any, where: str,
     assert counts == ([7, 0] if where == "disk" else [7, 7])
     out = capsys.readouterr().out
     assert out.count("A: Every account gets 10,000 free neurons per day") == 2
+    assert ("nothing embedded" in out) == (where == "disk")
+    assert len(_qdrant_files(tmp_path)) == (1 if where == "disk" else 0)
