@@ -1,26 +1,39 @@
-"""Benchmark 3: 50 concurrent ``ainvoke`` at 200 ms server latency.
+"""Benchmark 3: 50 concurrent calls at 200 ms server latency.
 
 Wall time for 50 concurrent calls, and the peak number of requests in flight, for a raw
-``httpx.AsyncClient`` (the floor) and for ``ChatWorkersAI.ainvoke`` /
-``WorkersAI.achat``. Target: within 1.2x of the floor.
+``httpx.AsyncClient`` (the floor) and for our classes; langchain-cloudflare too when it is
+installed (``pip install -e ".[bench]"``).
 
-    python benchmarks/bench_concurrency.py [--concurrency 50] [--latency 0.2] [--runs 5]
+* ``--operation chat``: ``ChatWorkersAI.ainvoke`` / ``WorkersAI.achat``. Target: within
+  1.2x of the floor.
+* ``--operation embed``: independent single query embeddings,
+  ``WorkersAIEmbeddings.aembed_query`` / ``WorkersAIEmbedding.aget_query_embedding``.
+  ``num_workers`` bounds the parallel batches of one call, never separate calls, so 50
+  queries take about the time of one (1.0x of the floor, 50 in flight).
+
+    python benchmarks/bench_concurrency.py [--operation chat|embed] [--concurrency 50]
+        [--latency 0.2] [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import time
 from collections.abc import Awaitable, Callable
 
 import httpx
 from _harness import ACCOUNT_ID, TOKEN, Server, emulator_process, print_table, ratio
+from _peers import cloudflare_embeddings
 
 MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+EMBED_MODEL = "@cf/baai/bge-base-en-v1.5"
 PROMPT = "Say hello to the benchmark."
-Call = Callable[[], Awaitable[str]]
+QUERY = "How many free neurons does an account get per day?"
+Call = Callable[[], Awaitable[object]]
+Maker = Callable[[Server, int], Call]
 
 
 def raw_floor(server: Server, limit: int) -> Call:
@@ -62,6 +75,59 @@ def llamaindex(server: Server, limit: int) -> Call:
     return call
 
 
+def raw_embed_floor(server: Server, limit: int) -> Call:
+    client = httpx.AsyncClient(timeout=30)
+    url = server.run_url(EMBED_MODEL)
+
+    async def call() -> list[float]:
+        resp = await client.post(url, content=json.dumps({"text": [QUERY]}),
+                                 headers=server.headers)
+        return list(json.loads(resp.content)["result"]["data"][0])
+
+    return call
+
+
+def ours_embed(module: str, cls: str, method: str) -> Maker:
+    """One of our embedding classes, calling ``method`` with one query."""
+    def make(server: Server, limit: int) -> Call:
+        made = getattr(importlib.import_module(module), cls)(
+            model=EMBED_MODEL, account_id=ACCOUNT_ID, api_token=TOKEN,
+            base_url=server.base_url)
+        embed = getattr(made, method)
+
+        async def call() -> list[float]:
+            return list(await embed(QUERY))
+
+        return call
+
+    return make
+
+
+def cloudflare_embed(server: Server, limit: int) -> Call:
+    peer = cloudflare_embeddings(server, EMBED_MODEL)
+
+    async def call() -> list[float]:
+        return list(await peer.aembed_query(QUERY))
+
+    return call
+
+
+def subjects(operation: str, server: Server) -> dict[str, Maker]:
+    """The clients to measure for ``operation``, the floor first."""
+    if operation == "chat":
+        return {"raw httpx (floor)": raw_floor, "ChatWorkersAI.ainvoke": langchain,
+                "llamaindex WorkersAI.achat": llamaindex}
+    found: dict[str, Maker] = {
+        "raw httpx (floor)": raw_embed_floor,
+        "WorkersAIEmbeddings.aembed_query":
+            ours_embed("langchain_workersai", "WorkersAIEmbeddings", "aembed_query"),
+        "WorkersAIEmbedding.aget_query_embedding":
+            ours_embed("llamaindex_workersai", "WorkersAIEmbedding", "aget_query_embedding")}
+    if cloudflare_embeddings(server, EMBED_MODEL) is not None:
+        found["langchain-cloudflare aembed_query"] = cloudflare_embed
+    return found
+
+
 async def wave(call: Call, n: int) -> tuple[float, int]:
     in_flight = peak = 0
 
@@ -80,9 +146,8 @@ async def wave(call: Call, n: int) -> tuple[float, int]:
 
 
 async def measure(server: Server, args: argparse.Namespace) -> list[list[str]]:
-    subjects = {"raw httpx (floor)": raw_floor, "ChatWorkersAI.ainvoke": langchain,
-                "llamaindex WorkersAI.achat": llamaindex}
-    calls = {name: make(server, args.concurrency) for name, make in subjects.items()}
+    makers = subjects(args.operation, server)
+    calls = {name: make(server, args.concurrency) for name, make in makers.items()}
     walls: dict[str, list[float]] = {name: [] for name in calls}
     peaks: dict[str, int] = {}
     for call in calls.values():
@@ -100,15 +165,16 @@ async def measure(server: Server, args: argparse.Namespace) -> list[list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--operation", choices=["chat", "embed"], default="chat")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with emulator_process(latency=args.latency) as server:
         rows = asyncio.run(measure(server, args))
-    print_table(f"{args.concurrency} concurrent calls at {args.latency * 1000:.0f} ms latency, "
-                f"median of {args.runs}", ["client", "wall ms", "peak in flight", "vs floor"],
-                rows)
+    print_table(f"{args.concurrency} concurrent {args.operation} calls at "
+                f"{args.latency * 1000:.0f} ms latency, median of {args.runs}",
+                ["client", "wall ms", "peak in flight", "vs floor"], rows)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 Each import is timed in a fresh interpreter (median of several), and
 ``langchain_workersai`` is also reported as the time it adds on top of
 ``langchain_core`` alone. Construction is timed in-process after import (clients are
-built lazily, so constructing does no I/O). Targets: construction under 1 ms; importing
-``langchain_workersai`` adds under 100 ms to importing ``langchain_core``.
+built lazily, so constructing does no I/O). ``langchain_cloudflare`` is timed beside ours
+when it is installed (``pip install -e ".[bench]"``). Targets: construction under 1 ms;
+``import langchain_workersai`` costs no more than ``import langchain_cloudflare``;
+``llamaindex_workersai`` adds under 100 ms to ``llama_index.core``.
 
     python benchmarks/bench_import.py [--runs 7]
 """
@@ -18,6 +20,7 @@ import sys
 import time
 
 from _harness import ACCOUNT_ID, TOKEN, print_table
+from _peers import installed
 
 IMPORTS = {
     "workersai": "import workersai",
@@ -28,6 +31,7 @@ IMPORTS = {
                                    "llama_index.core.base.embeddings.base",
     "llamaindex_workersai": "import llamaindex_workersai",
 }
+PEERS = {"langchain_cloudflare (peer)": "import langchain_cloudflare"}
 
 
 def import_seconds(statement: str, runs: int, prelude: str = "") -> float:
@@ -52,8 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    imports = dict(IMPORTS)
+    if installed("langchain_cloudflare"):
+        imports.update(PEERS)
     rows = [[name, f"{import_seconds(stmt, args.runs) * 1000:.0f}"]
-            for name, stmt in IMPORTS.items()]
+            for name, stmt in imports.items()]
     added = import_seconds("import langchain_workersai", args.runs,
                            prelude=IMPORTS["langchain_core (baseline)"])
     rows.append(["langchain_workersai on top of langchain_core", f"{added * 1000:.0f}"])

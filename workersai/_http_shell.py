@@ -47,6 +47,12 @@ __all__ = [
 logger = logging.getLogger("workersai")
 
 USER_AGENT = "workersai-integrations/0.1.0"
+IDLE_CONNECTIONS = 20
+"""Idle connections an owned pool keeps alive (httpx's own default). httpcore 1.0's pool
+scans every connection for each idle one on every request it queues or releases
+(encode/httpcore#1035), so 50 idle connections cost more CPU per call than reopening a
+few: 50 concurrent calls ran at 2.3x the wall time of a raw client with 100 kept alive,
+1.1x with 20 (``benchmarks/bench_concurrency.py``)."""
 
 
 def _httpx_timeout(t: Timeouts, *, stream: bool) -> httpx.Timeout:
@@ -144,9 +150,11 @@ class Shell:
 
     def client_kwargs(self) -> dict[str, Any]:
         """How owned httpx clients are built (redirects are never followed); the pool
-        holds as many connections as calls may run at once (``max_connections``)."""
+        holds as many connections as calls may run at once (``max_connections``) and
+        keeps up to ``IDLE_CONNECTIONS`` of them alive between calls."""
         n = self.config.max_connections
-        limits = httpx.Limits(max_connections=n, max_keepalive_connections=n,
+        limits = httpx.Limits(max_connections=n,
+                              max_keepalive_connections=min(n, IDLE_CONNECTIONS),
                               keepalive_expiry=30.0)
         return {"timeout": self._timeout, "follow_redirects": False, "limits": limits,
                 "verify": _tls()}
