@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qdrant_client import QdrantClient
 
-__all__ = ["COLLECTION", "INDEX_ENV", "close_all", "index_dir", "qdrant"]
+__all__ = ["COLLECTION", "INDEX_ENV", "close_all", "filled", "index_dir", "qdrant"]
 
 INDEX_ENV = "WORKERSAI_EXAMPLE_INDEX"
 COLLECTION = "corpus"
@@ -50,6 +50,17 @@ def qdrant(where: Path) -> QdrantClient:
     if where not in _OPEN:
         _OPEN[where] = QdrantClient(path=str(where / "qdrant"))
     return _OPEN[where]
+
+
+def filled(client: QdrantClient, documents: int) -> bool:
+    """Whether the collection holds every document. One that a failed run left part-filled
+    is dropped, so this run embeds the corpus again instead of answering from part of it."""
+    if not client.collection_exists(COLLECTION):
+        return False
+    if client.count(COLLECTION).count == documents:
+        return True
+    client.delete_collection(COLLECTION)
+    return False
 
 
 @atexit.register

@@ -16,7 +16,7 @@ from typing import Any
 
 from _connect import Connection, connect, estimated_cost_usd
 from _corpus import AGENT_TASK, DOCUMENTS, QUESTION, convert_currency, get_weather
-from _store import COLLECTION, index_dir, qdrant
+from _store import COLLECTION, filled, index_dir, qdrant
 from langchain_classic.retrievers import ContextualCompressionRetriever
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
@@ -65,7 +65,7 @@ def vector_store(conn: Connection) -> VectorStore:
         print(f"Index: embedded {len(docs)} documents, in memory")
         return InMemoryVectorStore.from_documents(docs, embeddings)
     client = qdrant(where)
-    if client.collection_exists(COLLECTION):
+    if filled(client, len(docs)):
         print(f"Index: read from {where} (nothing embedded)")
         return QdrantVectorStore(client=client, collection_name=COLLECTION,
                                  embedding=embeddings)

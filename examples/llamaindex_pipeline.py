@@ -14,7 +14,7 @@ import asyncio
 
 from _connect import Connection, connect
 from _corpus import AGENT_TASK, DOCUMENTS, QUESTION, convert_currency, get_weather
-from _store import COLLECTION, index_dir, qdrant
+from _store import COLLECTION, filled, index_dir, qdrant
 from llama_index.core import Document, Settings, StorageContext, VectorStoreIndex
 from llama_index.core.agent.workflow import FunctionAgent, ToolCallResult
 from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
@@ -34,9 +34,10 @@ def vector_index(conn: Connection) -> VectorStoreIndex:
         print(f"Index: embedded {len(docs)} documents, in memory")
         return VectorStoreIndex.from_documents(docs)
     client = qdrant(where)
+    done = filled(client, len(docs))
     # index_doc_id=False: payload indexes do nothing in local mode (Qdrant warns so)
     store = QdrantVectorStore(collection_name=COLLECTION, client=client, index_doc_id=False)
-    if client.collection_exists(COLLECTION):
+    if done:
         print(f"Index: read from {where} (nothing embedded)")
         return VectorStoreIndex.from_vector_store(store)
     index = VectorStoreIndex.from_documents(

@@ -6,7 +6,10 @@ it back while every field it was built from is still the very object it was buil
 (an assignment, ``model_copy(update=...)`` or a deep copy puts new objects there) and no
 mutable value (a ``stop`` list, a ``model_kwargs`` dict) has been changed in place since
 (each is compared with a deep copy taken when the result was built). Anything that
-cannot be compared that way is simply rebuilt on every call.
+cannot be compared that way is simply rebuilt on every call. A memo belongs to the
+instance that built it: a copy rebuilds its own, even where the copy carried the memo
+over with its fields (pydantic 2.14's ``model_copy(deep=True)`` copies the private
+attributes and the fields in one pass, so the carried memo points at the copy's values).
 """
 
 from __future__ import annotations
@@ -44,12 +47,13 @@ class FieldMemo(Generic[T]):
         except KeyError:  # a field missing (model_construct without it): no memo
             return build()
         memo = private.get(self._key) if private is not None else None
-        if memo is not None and _unchanged(memo, values):
+        home = id(owner.__dict__)  # the instance the memo was built on (copies differ)
+        if memo is not None and memo[3] == home and _unchanged(memo, values):
             kept: T = memo[2]
             return kept
         result = build()
         if private is not None:
-            private[self._key] = (values, _snapshot(values), result)
+            private[self._key] = (values, _snapshot(values), result, home)
         return result
 
     def forget(self, owner: BaseModel) -> None:
@@ -71,8 +75,8 @@ def _snapshot(values: tuple[Any, ...]) -> list[tuple[int, Any]] | None:
     return out
 
 
-def _unchanged(memo: tuple[Any, Any, Any], values: tuple[Any, ...]) -> bool:
-    old, snapshot, _ = memo
+def _unchanged(memo: tuple[Any, Any, Any, int], values: tuple[Any, ...]) -> bool:
+    old, snapshot, _, _ = memo
     if snapshot is None or not all(map(is_, old, values)):
         return False
     try:

@@ -127,3 +127,49 @@ def test_llamaindex_index_is_embedded_once(emu: Emulator, conn: Any, where: str,
     assert out.count("A: Every account gets 10,000 free neurons per day") == 2
     assert ("nothing embedded" in out) == (where == "disk")
     assert len(_qdrant_files(tmp_path)) == (1 if where == "disk" else 0)
+
+
+def _leave_part_filled(framework: str, model: str) -> None:
+    """What a run that failed midway leaves: the collection, holding one of the documents."""
+    import _store
+    from _corpus import DOCUMENTS
+    from qdrant_client.models import Distance, PointStruct, VectorParams
+
+    where = _store.index_dir(framework, model, False, DOCUMENTS)
+    assert where is not None
+    client = _store.qdrant(where)
+    client.create_collection(_store.COLLECTION, VectorParams(size=768, distance=Distance.COSINE))
+    client.upsert(_store.COLLECTION, [PointStruct(id=1, vector=[0.1] * 768, payload={})])
+    _store.close_all()
+
+
+@pytest.mark.parametrize("framework", ["langchain", "llamaindex"])
+def test_a_part_filled_index_is_embedded_again(emu: Emulator, conn: Any, framework: str,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import _store
+    import langchain_pipeline
+    import llamaindex_pipeline
+    from llama_index.core import Settings
+
+    from langchain_workersai import WorkersAIEmbeddings
+    from llamaindex_workersai import WorkersAIEmbedding
+
+    monkeypatch.setenv("WORKERSAI_EXAMPLE_INDEX", str(tmp_path))
+    saved = Settings._embed_model
+    Settings.embed_model = WorkersAIEmbedding(**conn.kwargs)
+    try:
+        if framework == "langchain":
+            _leave_part_filled(framework, WorkersAIEmbeddings(**conn.kwargs).model)
+            build: Any = lambda: langchain_pipeline.vector_store(conn)  # noqa: E731
+        else:
+            _leave_part_filled(framework, Settings.embed_model.model_name)
+            build = lambda: llamaindex_pipeline.vector_index(conn)  # noqa: E731
+        counts = _run_twice(emu, build)
+    finally:
+        Settings._embed_model = saved
+    assert counts == [7, 0]  # the part-filled index was dropped, then read back whole
+    out = capsys.readouterr().out
+    assert out.count("nothing embedded") == 1
+    _store.close_all()

@@ -65,3 +65,16 @@ def test_deep_copies_rebuild_and_uncomparable_values_are_never_trusted() -> None
 def test_needs_two_names() -> None:
     with pytest.raises(ValueError, match="two field names"):
         FieldMemo("_m", ("a",))
+
+
+def test_a_memo_carried_to_a_copy_is_not_trusted_there() -> None:
+    """Whatever a copy carries over (pydantic 2.14's deep copy keeps the memo pointing at the
+    copy's own values), the copy builds its own."""
+    owner, log = Owner(), []
+    _built(owner, log)
+    clone = owner.model_copy()  # the same field objects
+    clone.__pydantic_private__ = dict(owner.__pydantic_private__ or {})
+    _built(clone, log)
+    assert len(log) == 2
+    _built(clone, log)
+    assert len(log) == 2  # and keeps it
