@@ -5,7 +5,7 @@ with the client filled in, so ``client.tasks.translate(model, text, "fr")`` is t
 ``translate(client, model, text, "fr")`` of the previous release (which stays one release
 as a deprecated alias). Each verb is declared once with its two implementations; the sync
 twin's namespace binds the first, the async twin's the second (awaited). A verb's ``model``
-may be a short id, as for ``client.chat``: it is made full (``_ops.full_id``, the catalog's
+may be a short id, as for ``client.chat``: it is made full (``_ops.with_full_model``, the catalog's
 one resolver) before the implementation sees it, so a mistyped one is refused before
 anything is sent.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from . import _batch_calls as _b
-from ._ops import full_id
+from ._ops import with_full_model
 from .tasks import _classify, _describe, _detect, _image, _speech, _summarize, _translation, _tts
 
 __all__ = ["AsyncBatch", "AsyncTasks", "Batch", "Tasks"]
@@ -81,20 +81,9 @@ class _Verb(Generic[P, R, AP, AR]):
         return functools.update_wrapper((_abound if aio else _bound)(fn, ns._client), fn)
 
 
-def _full_model(
-    args: tuple[Any, ...], kw: dict[str, Any]
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """A verb's arguments with its model (first, or ``model=``) as a full id."""
-    if args:
-        return (full_id(args[0]), *args[1:]), kw
-    if "model" in kw:
-        return args, {**kw, "model": full_id(kw["model"])}
-    return args, kw
-
-
 def _bound(fn: Callable[..., Any], client: Any) -> Callable[..., Any]:
     def call(*args: Any, **kw: Any) -> Any:
-        args, kw = _full_model(args, kw)
+        args, kw = with_full_model(args, kw)
         return fn(client, *args, **kw)
 
     return call
@@ -102,7 +91,7 @@ def _bound(fn: Callable[..., Any], client: Any) -> Callable[..., Any]:
 
 def _abound(fn: Callable[..., Any], client: Any) -> Callable[..., Any]:
     async def call(*args: Any, **kw: Any) -> Any:
-        args, kw = _full_model(args, kw)  # raised when awaited, as by client.chat
+        args, kw = with_full_model(args, kw)  # raised when awaited, as by client.chat
         return await fn(client, *args, **kw)
 
     return call

@@ -88,6 +88,17 @@ def full_id(model: str) -> str:
         raise InvalidInputError(str(err)) from err
 
 
+def with_full_model(
+    args: tuple[Any, ...], kw: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """A call's arguments with its model (the first, or ``model=``) as a full id."""
+    if args:
+        return (full_id(args[0]), *args[1:]), kw
+    if "model" in kw:
+        return args, {**kw, "model": full_id(kw["model"])}
+    return args, kw
+
+
 def chat_call(
     model: str, messages: list[Message], params: ChatParams | None, endpoint: Endpoint,
     stream: bool,

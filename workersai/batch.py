@@ -62,8 +62,8 @@ __all__ = [
 submit_batch = deprecated_alias(_calls.submit_batch, "batch.submit_batch", "client.batch.submit")
 asubmit_batch = deprecated_alias(_calls.asubmit_batch, "batch.asubmit_batch",
                                  "client.batch.submit")
-poll = deprecated_alias(_calls.poll, "batch.poll", "client.batch.poll")
-apoll = deprecated_alias(_calls.apoll, "batch.apoll", "client.batch.poll")
+poll = deprecated_alias(_calls.poll, "batch.poll", "client.batch.poll", model=False)
+apoll = deprecated_alias(_calls.apoll, "batch.apoll", "client.batch.poll", model=False)
 run_batch = deprecated_alias(_calls.run_batch, "batch.run_batch", "client.batch.run")
 arun_batch = deprecated_alias(_calls.arun_batch, "batch.arun_batch", "client.batch.run")
 chat_batch = deprecated_alias(_calls.chat_batch, "batch.chat_batch", "client.batch.chat")

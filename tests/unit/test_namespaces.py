@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import io
+import json
 import subprocess
 import sys
+import wave
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ from workersai.emulator import (
     emulator_async_http_client,
     emulator_http_client,
 )
+from workersai.errors import InvalidInputError
 
 CREDS: dict[str, Any] = {"account_id": DEFAULT_ACCOUNT_ID, "api_token": DEFAULT_TOKEN}
 M2M = "@cf/meta/m2m100-1.2b"
@@ -111,3 +115,34 @@ def test_each_twin_builds_its_own_namespaces() -> None:
                             ("batch", Batch, AsyncBatch)]:
         assert type(getattr(client, name)) is sync and type(getattr(aclient, name)) is aio
         assert getattr(Client, name).__doc__  # documented on the class
+
+
+def _wav() -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * 1600)
+    return out.getvalue()
+
+
+def test_old_free_functions_take_short_ids_as_the_verbs_do() -> None:
+    """A short id is made full before the task picks its model's request shape: whisper
+    turbo takes base64 audio, the generic speech shape a byte array (which it refuses)."""
+    emu, audio, short = Emulator(), _wav(), "whisper-large-v3-turbo"
+    with emulator_http_client(emu) as http, pytest.warns(DeprecationWarning):
+        client = Client(**CREDS, http_client=http)
+        out = tasks.transcribe(client, short, audio)
+        verb = client.tasks.transcribe(short, audio)
+        with pytest.raises(InvalidInputError, match="whisper-large-v9"):
+            tasks.transcribe(client, "whisper-large-v9", audio)
+    aclient = AsyncClient(**CREDS, http_client=emulator_async_http_client(emu))
+    with pytest.warns(DeprecationWarning):
+        aout = asyncio.run(tasks.atranscribe(aclient, model=short, audio=audio))
+        mistyped = tasks.atranscribe(aclient, "whisper-large-v9", audio)
+    with pytest.raises(InvalidInputError):  # raised when awaited, as by the verb
+        asyncio.run(mistyped)
+    assert out.text == aout.text == verb.text and out.text
+    bodies = [json.loads(r.body) for r in emu.requests]
+    assert len(bodies) == 3 and all(isinstance(b["audio"], str) for b in bodies)
