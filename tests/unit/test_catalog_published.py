@@ -172,3 +172,16 @@ def test_fixed_schemas_still_accept_real_requests() -> None:
         fixed = _fixes.validation_schema(model_id, raw)
         assert jsonschema.Draft202012Validator(fixed).is_valid(body), model_id
         assert not jsonschema.Draft202012Validator(fixed).is_valid({}), model_id
+
+
+def test_the_catalog_modules_split_by_task_and_join_in_order() -> None:
+    from workersai.catalog import _render
+    from workersai.catalog._generated import MODELS
+    from workersai.catalog._generated_tasks import TASK_MODELS
+    from workersai.catalog._generated_text import TEXT_MODELS
+
+    assert {m.task for m in TEXT_MODELS} == {"text-generation"}
+    assert "text-generation" not in {m.task for m in TASK_MODELS}
+    assert MODELS == TEXT_MODELS + TASK_MODELS
+    with pytest.raises(ValueError, match="text generation first"):  # joining would reorder
+        _render.module_sources([*TASK_MODELS[:1], *TEXT_MODELS[:1]], "s", "t")

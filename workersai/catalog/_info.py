@@ -1,7 +1,7 @@
 """The shapes of the catalog: :class:`ModelInfo` (one per model id) and :class:`Price`.
 
 The table itself is generated from Cloudflare's published model definitions
-(``_generated.py``, written by ``python -m workersai.catalog._sync``). ``None`` means
+(``_generated*.py``, written by ``python -m workersai.catalog._sync``). ``None`` means
 unknown or not applicable; an unknown price is never 0.
 """
 

@@ -11,7 +11,7 @@ A source option rewrites ``workersai/catalog/published/`` (one ``<stem>.json`` p
 verbatim from a checkout; as the API returns it for ``workersai._sync_live``, which
 fetches through a client since the catalog does no I/O) and ``_snapshot.json``
 (source, date, per-file provenance). Then, always, it regenerates from the snapshot:
-``_generated.py`` (the catalog), the README model table and ``docs/models.md``, and the
+``_generated*.py`` (the catalog), the README model table and ``docs/models.md``, and the
 task tables of the README and ``docs/tasks.md`` (``_task_table``). Schema
 defects are not edited into the snapshot: see ``_fixes`` (applied when validating).
 """
@@ -53,8 +53,9 @@ def outputs(root: Path = REPO_ROOT, directory: Path = PUBLISHED_DIR) -> Outputs:
     models = build_models(load_published(directory))
     readme = root / "README.md"
     result: Outputs = {
-        directory.parent / "_generated.py": _render.module_source(
-            models, source, taken, {task: ids for task, (ids, _) in _facts.RECOMMENDED.items()}),
+        **{directory.parent / name: text for name, text in _render.module_sources(
+            models, source, taken,
+            {task: ids for task, (ids, _) in _facts.RECOMMENDED.items()}).items()},
         root / "docs" / "models.md": _render.models_doc(models, source, taken, today),
     }
     if readme.exists():
