@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from _harness import ACCOUNT_ID, TOKEN, Server, emulator_process, print_table, ratio
-from _peers import cloudflare_embeddings
+from _peers import cloudflare_embeddings, installed
 
 MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
 EMBED_MODEL = "@cf/baai/bge-base-en-v1.5"
@@ -112,7 +112,7 @@ def cloudflare_embed(server: Server, limit: int) -> Call:
     return call
 
 
-def subjects(operation: str, server: Server) -> dict[str, Maker]:
+def subjects(operation: str) -> dict[str, Maker]:
     """The clients to measure for ``operation``, the floor first."""
     if operation == "chat":
         return {"raw httpx (floor)": raw_floor, "ChatWorkersAI.ainvoke": langchain,
@@ -123,7 +123,7 @@ def subjects(operation: str, server: Server) -> dict[str, Maker]:
             ours_embed("langchain_workersai", "WorkersAIEmbeddings", "aembed_query"),
         "WorkersAIEmbedding.aget_query_embedding":
             ours_embed("llamaindex_workersai", "WorkersAIEmbedding", "aget_query_embedding")}
-    if cloudflare_embeddings(server, EMBED_MODEL) is not None:
+    if installed("langchain_cloudflare"):
         found["langchain-cloudflare aembed_query"] = cloudflare_embed
     return found
 
@@ -146,7 +146,7 @@ async def wave(call: Call, n: int) -> tuple[float, int]:
 
 
 async def measure(server: Server, args: argparse.Namespace) -> list[list[str]]:
-    makers = subjects(args.operation, server)
+    makers = subjects(args.operation)
     calls = {name: make(server, args.concurrency) for name, make in makers.items()}
     walls: dict[str, list[float]] = {name: [] for name in calls}
     peaks: dict[str, int] = {}

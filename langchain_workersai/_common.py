@@ -45,7 +45,6 @@ class ClientFields(LazyClients):
     """
 
     model_config = ConfigDict(
-        defer_build=True,  # validators are built on first use, not at import
         populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=(),
         hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token
     )

@@ -38,7 +38,6 @@ class ClientFields(LazyClients):
     :class:`workersai.integration.LazyClients`)."""
 
     model_config = ConfigDict(
-        defer_build=True,  # validators are built on first use, not at import
         arbitrary_types_allowed=True,
         extra="forbid",  # unknown arguments are refused, not silently ignored
         hide_input_in_errors=True,  # a mistyped api_tokn= must not print the token

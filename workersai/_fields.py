@@ -18,6 +18,7 @@ from pydantic import (
     AliasChoices,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     PrivateAttr,
     SecretStr,
     ValidationInfo,
@@ -134,7 +135,11 @@ class LazyClients(BaseModel):
     ``http_client``/``http_async_client``/``binding``; on load the token is read again
     from ``CLOUDFLARE_API_TOKEN`` / ``CF_AI_API_TOKEN`` (so multiprocessing workers
     configured by the environment still work) and the clients are rebuilt on first use.
+    A subclass builds its pydantic validators when it is first constructed, not when its
+    module is imported.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     if TYPE_CHECKING:  # declared by each front end (aliases and serialization differ)
         account_id: str | None
